@@ -1,0 +1,65 @@
+"""Cổng Thi đua — the application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from portal.config import load_settings
+
+    load_settings(app)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli, errors, i18n, security, templating
+
+    security.init_security_headers(app)
+    errors.init_error_handlers(app)
+    i18n.init_i18n(app)
+    templating.init_templating(app)
+    cli.init_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.access import unauthenticated
+    from portal.auth.services import load_user
+    from portal.auth.throttle import init_throttle
+    from portal.db_setup import init_database
+    from portal.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthenticated)
+    init_throttle(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.home.views import bp as home_bp
+    from portal.reference.views import bp as reference_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(reference_bp, url_prefix="/reference")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,0 +1,41 @@
+"""Checking credentials. Plain functions over models and values; no request here."""
+from __future__ import annotations
+
+from functools import cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+from portal.models import User
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so both cases take the same time."""
+    return generate_password_hash("no such user")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.session.execute(
+        db.select(User).where(User.username == username.strip())
+    ).scalar_one_or_none()
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login loader: ``id:epoch``; a stale epoch (password changed) ends the session."""
+    try:
+        raw_id, raw_epoch = user_id.split(":")
+        user = db.session.get(User, int(raw_id))
+        epoch = int(raw_epoch)
+    except (ValueError, TypeError):
+        return None
+    if user is None or user.session_epoch != epoch or not user.active:
+        return None
+    return user

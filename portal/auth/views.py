@@ -1,0 +1,66 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.auth.forms import EmptyForm, LoginForm
+from portal.auth.services import authenticate
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths; anything else could send the user to another site after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        throttle = current_app.extensions["login_throttle"]
+        address = request.remote_addr or "unknown"
+        wait = throttle.locked_for(form.username.data, address)
+        if wait:
+            error = _("Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
+                      minutes=max(1, (wait + 59) // 60))
+            status = 429
+        else:
+            user = authenticate(form.username.data, form.password.data)
+            if user is None:
+                throttle.record_failure(form.username.data, address)
+                error = _("Wrong username or password.")
+                status = 401
+            else:
+                throttle.record_success(form.username.data, address)
+                lang = session.get("lang")
+                session.clear()  # a new session at sign-in: nothing from before carries over
+                if lang:
+                    session["lang"] = lang
+                login_user(user)
+                session.permanent = True
+                return redirect(_safe_next(request.args.get("next")) or url_for("home.index"), code=303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"), code=303)

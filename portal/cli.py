@@ -1,0 +1,87 @@
+"""Operator commands: ``flask --app wsgi import|users|seed-demo``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_babel import gettext as _
+
+from portal.accounts.services import AccountError, create_user, set_password
+from portal.demo.services import DATA_2025, database_is_empty, seed_demo
+from portal.extensions import db
+from portal.models import Role
+from portal.reference.importer import ImportFailed, import_directory
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The password from standard input (one line) or a hidden prompt, never from the command line."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+
+
+def init_cli(app: Flask) -> None:
+    @app.cli.command("import")
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=DATA_2025)
+    @click.option("--year", type=int, default=2025, show_default=True,
+                  help="Campaign year; files are named clusters-YEAR.csv, units-YEAR.csv, …")
+    def import_command(directory: Path, year: int):
+        """Import clusters, units, criteria and award types; nothing is written if any row is wrong."""
+        try:
+            summary = import_directory(directory, year)
+        except ImportFailed as failure:
+            for problem in failure.problems:
+                click.echo(str(problem), err=True)
+            click.echo(_("Nothing was imported: %(n)d problem(s).", n=len(failure.problems)), err=True)
+            sys.exit(1)
+        counts = summary.counts
+        click.echo(_("Imported %(clusters)d clusters, %(units)d units, %(criteria)d criteria, "
+                     "%(award_types)d award types.", **counts))
+
+    users = click.Group("users", help="Create accounts and set passwords.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.argument("username")
+    @click.option("--full-name", required=True)
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--unit", "unit_code", help="Unit code (unit officers only).")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_user_command(username, full_name, role, unit_code, password_stdin):
+        """Create an account; the password is asked for (or read from stdin)."""
+        password = _read_password(password_stdin)
+        try:
+            user = create_user(username, full_name, Role(role), password, unit_code)
+            db.session.commit()
+        except AccountError as exc:
+            db.session.rollback()
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(_("Created user %(name)s.", name=user.username))
+
+    @users.command("set-password")
+    @click.argument("username")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def set_password_command(username, password_stdin):
+        """Set a new password; the user's other sessions end."""
+        password = _read_password(password_stdin)
+        try:
+            set_password(username, password)
+            db.session.commit()
+        except AccountError as exc:
+            db.session.rollback()
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(_("Password changed for %(name)s.", name=username))
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+    def seed_demo_command(if_empty: bool):
+        """Load the 2025 demo campaign and the demo accounts."""
+        if if_empty and not database_is_empty():
+            click.echo(_("The database already has data; demo data not loaded."))
+            return
+        seed_demo()
+        click.echo(_("Demo data loaded."))

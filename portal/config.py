@@ -1,0 +1,79 @@
+"""Settings: defaults here, overridden by ``instance/portal.cfg`` and then by the environment.
+
+Every setting the README documents is read in :func:`load_settings`; nothing else reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+# The pinned htmx build that `make` installs into static/vendor; the hash is checked by the browser.
+HTMX_VERSION = "2.0.11"
+HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class DefaultConfig:
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+    HTMX_SOURCE = "local"  # or "cdn"
+    REDIS_URL = None
+    LOGIN_MAX_ATTEMPTS = 5
+    LOGIN_LOCKOUT_SECONDS = 15 * 60
+    MAX_FILE_SIZE = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 100 * 1024 * 1024
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the generated key from the instance folder, creating it on first start."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(app) -> None:
+    """Apply instance file and environment settings on top of the defaults."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("portal.cfg", silent=True)
+    env = os.environ
+    instance = Path(app.instance_path)
+    if env.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'portal.sqlite3'}")
+    if env.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env["SECRET_KEY"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    if env.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = env["UPLOAD_DIR"]
+    app.config.setdefault("UPLOAD_DIR", str(instance / "uploads"))
+    if env.get("HTMX_SOURCE"):
+        app.config["HTMX_SOURCE"] = env["HTMX_SOURCE"]
+    if env.get("REDIS_URL"):
+        app.config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("HTTPS", "").lower() in _TRUE:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # the form some hosts hand out
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri

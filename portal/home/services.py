@@ -1,0 +1,52 @@
+"""What each role's home page shows: figures from the current campaign, each one query."""
+from __future__ import annotations
+
+from sqlalchemy import func
+
+from portal.extensions import db
+from portal.models import AwardType, Campaign, Cluster, Criterion, CriterionKind, Role, Unit, UnitKind, User
+
+
+def _criteria_summary(campaign: Campaign) -> dict:
+    rows = db.session.execute(
+        db.select(Criterion.kind, func.count(), func.sum(func.cast(Criterion.evidence_required, db.Integer)))
+        .where(Criterion.campaign_id == campaign.id)
+        .group_by(Criterion.kind)
+    ).all()
+    counts = {kind: (count, int(required or 0)) for kind, count, required in rows}
+    return {
+        "groups": counts.get(CriterionKind.GROUP, (0, 0))[0],
+        "items": counts.get(CriterionKind.ITEM, (0, 0))[0],
+        "items_needing_evidence": counts.get(CriterionKind.ITEM, (0, 0))[1],
+        "bonus_items": counts.get(CriterionKind.BONUS, (0, 0))[0],
+        "deduction_items": counts.get(CriterionKind.DEDUCTION, (0, 0))[0],
+    }
+
+
+def _ranked_units_by_cluster() -> list[tuple[Cluster, int]]:
+    return db.session.execute(
+        db.select(Cluster, func.count(Unit.id))
+        .join(Unit, Unit.cluster_id == Cluster.id)
+        .where(Unit.kind != UnitKind.PROVINCIAL_BOARD)
+        .group_by(Cluster.id)
+        .order_by(Cluster.code)
+    ).all()
+
+
+def role_overview(user: User, campaign: Campaign | None) -> dict:
+    if campaign is None:
+        return {}
+    overview: dict = {"criteria": _criteria_summary(campaign)}
+    if user.role is Role.UNIT_OFFICER:
+        overview["unit"] = user.unit
+    if user.role in (Role.REVIEWER, Role.ADMIN):
+        overview["clusters"] = _ranked_units_by_cluster()
+    if user.role in (Role.COUNCIL, Role.ADMIN):
+        overview["award_types"] = db.session.execute(
+            db.select(AwardType).where(AwardType.campaign_id == campaign.id).order_by(AwardType.position)
+        ).scalars().all()
+    if user.role is Role.ADMIN:
+        overview["users_by_role"] = dict(db.session.execute(
+            db.select(User.role, func.count()).where(User.active.is_(True)).group_by(User.role)
+        ).all())
+    return overview

@@ -1,0 +1,62 @@
+"""Translated display labels for the domain's enums; templates use the ``label`` filter."""
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+from portal.models import (
+    AwardLevel,
+    CampaignState,
+    Classification,
+    CriterionKind,
+    NomineeKind,
+    Role,
+    UnitKind,
+    VoteDenominator,
+)
+
+LABELS: dict[enum.Enum, object] = {
+    Role.UNIT_OFFICER: _l("Unit officer"),
+    Role.REVIEWER: _l("Reviewer"),
+    Role.COUNCIL: _l("Council member"),
+    Role.ADMIN: _l("Administrator"),
+    UnitKind.PROVINCIAL_BOARD: _l("Provincial organization board"),
+    UnitKind.CITY_COMMITTEE: _l("City committee organization board"),
+    UnitKind.DISTRICT_COMMITTEE: _l("District committee organization board"),
+    UnitKind.PROVINCIAL_COMMITTEE: _l("Party committee under the province"),
+    CampaignState.DRAFT: _l("Draft"),
+    CampaignState.OPEN: _l("Open"),
+    CampaignState.SCORING: _l("Scoring"),
+    CampaignState.CLOSED: _l("Closed"),
+    Classification.EXCELLENT: _l("Excellently completed tasks"),
+    Classification.GOOD: _l("Well completed tasks"),
+    Classification.COMPLETED: _l("Completed tasks"),
+    Classification.NOT_COMPLETED: _l("Did not complete tasks"),
+    CriterionKind.GROUP: _l("Task group"),
+    CriterionKind.ITEM: _l("Scored item"),
+    CriterionKind.BONUS_GROUP: _l("Bonus points"),
+    CriterionKind.BONUS: _l("Bonus item"),
+    CriterionKind.DEDUCTION_GROUP: _l("Deductions"),
+    CriterionKind.DEDUCTION: _l("Deduction item"),
+    NomineeKind.COLLECTIVE: _l("Collective"),
+    NomineeKind.INDIVIDUAL: _l("Individual"),
+    AwardLevel.SECTOR: _l("Sector"),
+    AwardLevel.PROVINCE: _l("Province"),
+    AwardLevel.CENTRAL: _l("Central"),
+    VoteDenominator.ALL_MEMBERS: _l("of all council members"),
+    VoteDenominator.VOTERS: _l("of members who voted"),
+}
+
+DEADLINE_LABELS = {
+    "registration": _l("Pledge registration deadline"),
+    "reporting": _l("Reporting deadline"),
+    "review": _l("End of review"),
+    "ceremony": _l("Award ceremony"),
+}
+
+
+def label(value) -> str:
+    if isinstance(value, enum.Enum):
+        return str(LABELS.get(value, value.value))
+    return str(DEADLINE_LABELS.get(value, value))

@@ -1,0 +1,24 @@
+"""All models, importable from one place; each lives in the module of its feature area."""
+from portal.models.base import Base, utcnow
+from portal.models.campaign import (
+    CLASSIFICATION_ORDER,
+    GROUP_OF,
+    AwardLevel,
+    AwardType,
+    Campaign,
+    CampaignState,
+    Classification,
+    Criterion,
+    CriterionKind,
+    NomineeKind,
+    TieBreak,
+    VoteDenominator,
+)
+from portal.models.org import Cluster, Unit, UnitKind
+from portal.models.user import Role, User
+
+__all__ = [
+    "Base", "utcnow", "CLASSIFICATION_ORDER", "GROUP_OF", "AwardLevel", "AwardType", "Campaign",
+    "CampaignState", "Classification", "Criterion", "CriterionKind", "NomineeKind", "TieBreak",
+    "VoteDenominator", "Cluster", "Unit", "UnitKind", "Role", "User",
+]

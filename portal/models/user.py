@@ -1,0 +1,63 @@
+"""Accounts. A unit officer is bound to exactly one unit; other roles to none."""
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.models.base import Base, TimestampMixin, enum_type
+from portal.models.org import Unit
+
+
+class Role(enum.Enum):
+    UNIT_OFFICER = "unit_officer"
+    REVIEWER = "reviewer"
+    COUNCIL = "council"
+    ADMIN = "admin"
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'unit_officer' AND unit_id IS NOT NULL) OR (role <> 'unit_officer' AND unit_id IS NULL)",
+            name="unit_iff_officer",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped when the password changes, so other sessions of the account end.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+
+    unit: Mapped[Optional[Unit]] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_epoch = (self.session_epoch or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login: the session stores id and epoch, so a password change signs out other sessions.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"

@@ -1,0 +1,49 @@
+"""Reference data every signed-in user may read: units and clusters, the criteria tree, award types."""
+from flask import Blueprint, render_template
+from flask_login import login_required
+from sqlalchemy.orm import selectinload
+
+from portal.campaign.services import current_campaign
+from portal.extensions import db
+from portal.models import AwardType, Cluster, Criterion, Unit
+
+bp = Blueprint("reference", __name__)
+
+
+@bp.get("/units")
+@login_required
+def units():
+    clusters = db.session.execute(
+        db.select(Cluster).options(selectinload(Cluster.units)).order_by(Cluster.code)
+    ).scalars().all()
+    unclustered = db.session.execute(
+        db.select(Unit).where(Unit.cluster_id.is_(None)).order_by(Unit.code)
+    ).scalars().all()
+    return render_template("reference/units.html", clusters=clusters, unclustered=unclustered)
+
+
+@bp.get("/criteria")
+@login_required
+def criteria():
+    campaign = current_campaign()
+    groups = []
+    if campaign is not None:
+        groups = db.session.execute(
+            db.select(Criterion)
+            .where(Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None))
+            .options(selectinload(Criterion.children))
+            .order_by(Criterion.position)
+        ).scalars().all()
+    return render_template("reference/criteria.html", campaign=campaign, groups=groups)
+
+
+@bp.get("/award-types")
+@login_required
+def award_types():
+    campaign = current_campaign()
+    items = []
+    if campaign is not None:
+        items = db.session.execute(
+            db.select(AwardType).where(AwardType.campaign_id == campaign.id).order_by(AwardType.position)
+        ).scalars().all()
+    return render_template("reference/award_types.html", campaign=campaign, award_types=items)

@@ -1,0 +1,52 @@
+"""Template globals and filters: labels, Vietnamese dates and numbers, the htmx script tag."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
+from portal.labels import label
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd/MM/yyyy HH:mm")
+    return format_date(value, "dd/MM/yyyy")
+
+
+def fmt_points(value: Decimal | float | int | None) -> str:
+    """Points with up to two decimals, in the locale's separators (Vietnamese: 12,5)."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.##")
+
+
+def htmx_script() -> Markup:
+    if current_app.config["HTMX_SOURCE"] == "cdn":
+        src = HTMX_CDN_URL
+    else:
+        src = url_for("static", filename="vendor/htmx.min.js")
+    return Markup(
+        f'<script src="{src}" integrity="{HTMX_INTEGRITY}" crossorigin="anonymous" defer></script>'
+    )
+
+
+def days_until(day: date) -> int:
+    return (day - date.today()).days
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points)
+    app.jinja_env.globals.update(
+        htmx_script=htmx_script,
+        csrf_token_value=generate_csrf,
+        current_locale=lambda: str(get_locale()),
+        days_until=days_until,
+    )
