@@ -32,7 +32,7 @@ static/vendor/htmx.min.js: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 translations: deps
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations
 
 # Schema by migrations; demo data only into an empty database.
 db: deps translations

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from portal import create_app
@@ -41,6 +42,15 @@ def database_url(tmp_path_factory) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"]
 
 
+class PortalTestClient(FlaskClient):
+    """Each request runs in its own app context, as in production: a fresh ``g`` and database
+    session, instead of sharing the one the test holds open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_test_app(database_url: str, tmp_path: Path, **overrides):
     config = {
         "TESTING": True,
@@ -51,7 +61,9 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "REDIS_URL": None,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = PortalTestClient
+    return app
 
 
 def empty_tables() -> None:
