@@ -20,6 +20,14 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _fresh_session() -> None:
+    """Drop everything in the session but the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -43,10 +51,7 @@ def login():
                 status = 401
             else:
                 throttle.record_success(form.username.data, address)
-                lang = session.get("lang")
-                session.clear()  # a new session at sign-in: nothing from before carries over
-                if lang:
-                    session["lang"] = lang
+                _fresh_session()  # nothing from before sign-in carries over
                 login_user(user)
                 session.permanent = True
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"), code=303)
@@ -61,6 +66,6 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         logout_user()
-        session.clear()
+        _fresh_session()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), code=303)

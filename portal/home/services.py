@@ -16,7 +16,7 @@ def _criteria_summary(campaign: Campaign) -> dict:
     counts = {kind: (count, int(required or 0)) for kind, count, required in rows}
     return {
         "groups": counts.get(CriterionKind.GROUP, (0, 0))[0],
-        "items": counts.get(CriterionKind.ITEM, (0, 0))[0],
+        "scored_items": counts.get(CriterionKind.ITEM, (0, 0))[0],
         "items_needing_evidence": counts.get(CriterionKind.ITEM, (0, 0))[1],
         "bonus_items": counts.get(CriterionKind.BONUS, (0, 0))[0],
         "deduction_items": counts.get(CriterionKind.DEDUCTION, (0, 0))[0],

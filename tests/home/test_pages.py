@@ -49,3 +49,11 @@ def test_vietnamese_catalog_is_complete():
     catalog = read_po(path.open("rb"))
     missing = [m.id for m in catalog if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
     assert missing == []
+
+
+def test_home_counts_the_criteria(client, campaign, login_as):
+    login_as(Role.ADMIN)
+    page = client.get("/").get_data(as_text=True)
+    assert "<dd>22</dd>" in page  # scored items of the 2025 set
+    assert "<dd>17</dd>" in page  # of which need evidence
+    assert "<dd>6</dd>" in page   # task groups
