@@ -71,9 +71,11 @@ def load_settings(app) -> None:
     if env.get("HTTPS", "").lower() in _TRUE:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("postgres://"):  # the form some hosts hand out
-        uri = "postgresql://" + uri[len("postgres://"):]
-    if uri.startswith("postgresql://"):
-        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
-    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def normalize_database_url(uri: str) -> str:
+    """Plain PostgreSQL URLs use the psycopg 3 driver (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix):]
+    return uri
