@@ -58,9 +58,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
+    from portal.evidence.views import bp as evidence_bp
     from portal.reference.views import bp as reference_bp
+    from portal.workspace.views import bp as workspace_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(reference_bp, url_prefix="/reference")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(workspace_bp, url_prefix="/unit")
+    app.register_blueprint(evidence_bp, url_prefix="/evidence")

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models import (
     AwardLevel,
+    RegistrationState,
+    ScoreState,
     CampaignState,
     Classification,
     CriterionKind,
@@ -46,6 +48,14 @@ LABELS: dict[enum.Enum, object] = {
     AwardLevel.CENTRAL: _l("Central"),
     VoteDenominator.ALL_MEMBERS: _l("of all council members"),
     VoteDenominator.VOTERS: _l("of members who voted"),
+    RegistrationState.DRAFT: _l("Draft"),
+    RegistrationState.SUBMITTED: _l("Submitted"),
+    RegistrationState.ACCEPTED: _l("Accepted"),
+    RegistrationState.RETURNED: _l("Returned for changes"),
+    ScoreState.DRAFT: _l("Draft"),
+    ScoreState.SUBMITTED: _l("Submitted"),
+    ScoreState.APPROVED: _l("Approved"),
+    ScoreState.RETURNED: _l("Returned for changes"),
 }
 
 DEADLINE_LABELS = {
@@ -60,3 +70,44 @@ def label(value) -> str:
     if isinstance(value, enum.Enum):
         return str(LABELS.get(value, value.value))
     return str(DEADLINE_LABELS.get(value, value))
+
+
+HISTORY_LABELS = {
+    "save": _l("saved a draft"),
+    "submit": _l("submitted"),
+    "approve": _l("approved"),
+    "adjust": _l("approved with an adjusted score"),
+    "return": _l("returned for changes"),
+    "accept": _l("accepted"),
+    "reopen": _l("reopened"),
+}
+
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPG",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.ms-excel": "XLS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+}
+
+
+def history_label(action: str) -> str:
+    return str(HISTORY_LABELS.get(action, action))
+
+
+def state_label(value: str) -> str:
+    """A stored state value (history keeps plain strings) shown as its label."""
+    from portal.models import ScoreState
+
+    try:
+        return label(ScoreState(value))
+    except ValueError:
+        return value
+
+
+def file_kind(content_type: str) -> str:
+    return FILE_KINDS.get(content_type, content_type)

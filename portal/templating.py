@@ -10,7 +10,8 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
-from portal.labels import label
+from portal.labels import file_kind, history_label, label, state_label
+from portal.models import RegistrationState, ScoreState
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -28,6 +29,16 @@ def fmt_points(value: Decimal | float | int | None) -> str:
     return format_decimal(value, format="#,##0.##")
 
 
+def fmt_filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{format_decimal(size / 1024, format='#,##0.#')} KB"
+    return f"{format_decimal(size / 1024 / 1024, format='#,##0.#')} MB"
+
+
 def htmx_script() -> Markup:
     if current_app.config["HTMX_SOURCE"] == "cdn":
         src = HTMX_CDN_URL
@@ -43,10 +54,13 @@ def days_until(day: date) -> int:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points)
+    app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, filesize=fmt_filesize,
+                                 history_label=history_label, state_label=state_label, file_kind=file_kind)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,
         current_locale=lambda: str(get_locale()),
         days_until=days_until,
+        ScoreState=ScoreState,
+        RegistrationState=RegistrationState,
     )

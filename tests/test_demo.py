@@ -31,5 +31,5 @@ def test_each_demo_account_signs_in(runner, client, app):
     for username, _name, _role, _unit in DEMO_ACCOUNTS:
         response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 303, username
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow_redirects=True).status_code == 200
         client.post("/logout")

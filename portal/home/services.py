@@ -37,8 +37,6 @@ def role_overview(user: User, campaign: Campaign | None) -> dict:
     if campaign is None:
         return {}
     overview: dict = {"criteria": _criteria_summary(campaign)}
-    if user.role is Role.UNIT_OFFICER:
-        overview["unit"] = user.unit
     if user.role in (Role.REVIEWER, Role.ADMIN):
         overview["clusters"] = _ranked_units_by_cluster()
     if user.role in (Role.COUNCIL, Role.ADMIN):

@@ -10,7 +10,6 @@ from portal.models import Role
 bp = Blueprint("home", __name__)
 
 HOME_TEMPLATES = {
-    Role.UNIT_OFFICER: "home/unit_officer.html",
     Role.REVIEWER: "home/reviewer.html",
     Role.COUNCIL: "home/council.html",
     Role.ADMIN: "home/admin.html",
@@ -20,6 +19,8 @@ HOME_TEMPLATES = {
 @bp.get("/")
 @login_required
 def index():
+    if current_user.role is Role.UNIT_OFFICER:
+        return redirect(url_for("workspace.dashboard"))  # the officer's home is the unit's workspace
     campaign = current_campaign()
     overview = role_overview(current_user, campaign)
     return render_template(HOME_TEMPLATES[current_user.role], campaign=campaign, **overview)

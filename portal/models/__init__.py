@@ -14,11 +14,25 @@ from portal.models.campaign import (
     TieBreak,
     VoteDenominator,
 )
+from portal.models.evidence import Evidence
 from portal.models.org import Cluster, Unit, UnitKind
 from portal.models.user import Role, User
+from portal.models.workspace import (
+    EDITABLE_REGISTRATION,
+    EDITABLE_SCORE,
+    Commitment,
+    HistoryEvent,
+    ProgressNote,
+    Registration,
+    RegistrationState,
+    ScoreLine,
+    ScoreState,
+)
 
 __all__ = [
     "Base", "utcnow", "CLASSIFICATION_ORDER", "GROUP_OF", "AwardLevel", "AwardType", "Campaign",
     "CampaignState", "Classification", "Criterion", "CriterionKind", "NomineeKind", "TieBreak",
-    "VoteDenominator", "Cluster", "Unit", "UnitKind", "Role", "User",
+    "VoteDenominator", "Cluster", "Unit", "UnitKind", "Role", "User", "Evidence", "EDITABLE_REGISTRATION",
+    "EDITABLE_SCORE", "Commitment", "HistoryEvent", "ProgressNote", "Registration", "RegistrationState",
+    "ScoreLine", "ScoreState",
 ]

@@ -1,7 +1,46 @@
-// Sends the CSRF token with every htmx request (htmx requests without a form carry no token field).
-document.addEventListener("htmx:configRequest", function (event) {
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  if (meta) {
-    event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
-  }
-});
+// Portal behaviour on top of htmx. No inline script anywhere: the CSP forbids it.
+(function () {
+  "use strict";
+
+  // Every htmx request carries the CSRF token in a header (requests without a form have no token field).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) {
+      event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
+    }
+  });
+
+  // Upload progress: a form with data-upload-progress="<id of a <progress>>" shows the bytes sent.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest ? event.target.closest("[data-upload-progress]") : null;
+    if (!form || !event.detail.lengthComputable) { return; }
+    var bar = document.getElementById(form.getAttribute("data-upload-progress"));
+    if (bar) {
+      bar.hidden = false;
+      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
+
+  // A refused htmx request (403, 404, 413, 500…) is not swapped into the page; its message is shown
+  // in the flash area instead, as text.
+  document.addEventListener("htmx:responseError", function (event) {
+    var box = document.getElementById("flashes");
+    if (!box) { return; }
+    var doc = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    var text = (doc.body && doc.body.textContent || "").trim() || event.detail.xhr.statusText;
+    var p = document.createElement("p");
+    p.className = "flash flash--error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    box.replaceChildren(p);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var box = document.getElementById("flashes");
+    if (!box) { return; }
+    var p = document.createElement("p");
+    p.className = "flash flash--error";
+    p.setAttribute("role", "alert");
+    p.textContent = box.getAttribute("data-offline-message") || "Network error";
+    box.replaceChildren(p);
+  });
+})();

@@ -5,7 +5,7 @@ from portal.models import Role
 from tests import factories
 
 HOME_MARKERS = {
-    Role.UNIT_OFFICER: "Score your unit and submit the scorecard",
+    Role.UNIT_OFFICER: "Progress by task group",
     Role.REVIEWER: "Review submitted scores and evidence",
     Role.COUNCIL: "read each dossier and vote",
     Role.ADMIN: "Manage accounts",
@@ -16,7 +16,7 @@ HOME_MARKERS = {
 def test_each_role_lands_on_its_home(client, campaign, login_as, role):
     client.post("/language/en")
     login_as(role)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert HOME_MARKERS[role] in page
     for other, marker in HOME_MARKERS.items():
         if other is not role:

@@ -10,7 +10,7 @@ from tests import factories
 from tests.browser.conftest import screenshot
 
 HOME_HEADINGS = {
-    Role.UNIT_OFFICER: "Tự chấm điểm đơn vị",
+    Role.UNIT_OFFICER: "Progress by task group",
     Role.REVIEWER: "Thẩm định điểm",
     Role.COUNCIL: "biểu quyết",
     Role.ADMIN: "Tài khoản đang hoạt động",
@@ -30,7 +30,7 @@ def test_each_role_signs_in_and_sees_its_home(page, campaign, role):
     user = factories.gen_user(role=role, unit=unit)
     db.session.commit()
     sign_in(page, user.username)
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/(unit/)?$"))
     expect(page.locator("h1#campaign-title")).to_contain_text("2025")
     expect(page.locator("main")).to_contain_text(HOME_HEADINGS[role])
     expect(page.locator(".user-box__name")).to_have_text(user.full_name)

@@ -19,7 +19,7 @@ def test_officer_home_names_the_unit_and_deadlines(client, campaign, login_as):
 
     unit = factories.gen_unit(code="X1", name="Ban Tổ chức Huyện ủy Thử")
     login_as(Role.UNIT_OFFICER, unit=unit)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Ban Tổ chức Huyện ủy Thử" in page
     assert campaign.registration_deadline.strftime("%d/%m/%Y") in page
     assert "ngày" in page  # days left

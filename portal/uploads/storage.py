@@ -1,0 +1,102 @@
+"""Keeping uploaded files on disk under generated names, with nothing left behind on failure."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from portal.uploads.detect import (ALLOWED_TYPES, DetectedType, UploadRejected, check_filename, check_matches_name,
+                                   detect_type)
+
+CHUNK_SIZE = 64 * 1024
+MB = 1024 * 1024
+_STORED_NAME = re.compile(r"[0-9a-f]{32}(\.[a-z]+)")
+_STORED_EXTENSIONS = frozenset(t.extensions[0] for t in ALLOWED_TYPES.values())
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    size: int
+    sha256: str
+    detected: DetectedType
+
+
+class FileStore:
+    """One folder of uploaded files; the user's file name is never part of a path."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def save(self, stream: BinaryIO, original_name: str, max_size: int) -> StoredFile:
+        """Validate and store one upload; on any refusal or error the folder is left as it was."""
+        name = check_filename(original_name)
+        self.root.mkdir(mode=0o750, parents=True, exist_ok=True)
+        # In root itself, so the final rename stays on one file system and is atomic.
+        tmp = tempfile.NamedTemporaryFile(dir=self.root, delete=False, prefix=".upload-")
+        tmp_path = Path(tmp.name)
+        try:
+            with tmp:
+                size, sha256 = _copy_limited(stream, tmp, name, max_size)
+            if size == 0:
+                raise UploadRejected(_("The file %(name)s is empty.", name=name))
+            detected = detect_type(tmp_path)
+            if detected is None:
+                raise UploadRejected(_("The file %(name)s is not an allowed type (PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, "
+                                       "JPG, PNG); its content was checked, not its name.", name=name))
+            check_matches_name(name, detected)
+            stored_name = secrets.token_hex(16) + detected.extensions[0]
+            # Before the rename, so a failing chmod cannot leave a stored file behind.
+            tmp_path.chmod(0o640)
+            os.replace(tmp_path, self.root / stored_name)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        return StoredFile(stored_name=stored_name, size=size, sha256=sha256, detected=detected)
+
+    @contextmanager
+    def saving(self, stream: BinaryIO, original_name: str, max_size: int) -> Iterator[StoredFile]:
+        """Yield the stored file to the caller's database write; if that block raises, the file is deleted again."""
+        stored = self.save(stream, original_name, max_size)
+        try:
+            yield stored
+        except BaseException:
+            self.delete(stored.stored_name)
+            raise
+
+    def path(self, stored_name: str) -> Path:
+        """Only generated names are accepted, so a crafted name can never reach outside root."""
+        match = _STORED_NAME.fullmatch(stored_name)
+        if match is None or match.group(1) not in _STORED_EXTENSIONS:
+            raise ValueError(f"not a stored file name: {stored_name!r}")
+        return self.root / stored_name
+
+    def delete(self, stored_name: str) -> None:
+        self.path(stored_name).unlink(missing_ok=True)
+
+    def exists(self, stored_name: str) -> bool:
+        return self.path(stored_name).is_file()
+
+
+def _copy_limited(stream: BinaryIO, out: BinaryIO, name: str, max_size: int) -> tuple[int, str]:
+    """Copy in chunks, stopping as soon as the limit is passed so a huge upload is never written whole."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if size > max_size:
+            raise UploadRejected(_("The file %(name)s is larger than %(mb)s MB.",
+                                   name=name, mb=format_decimal(round(max_size / MB, 1))))
+        digest.update(chunk)
+        out.write(chunk)
+    return size, digest.hexdigest()

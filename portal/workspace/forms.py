@@ -1,0 +1,90 @@
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+
+class LocalDecimalField(DecimalField):
+    """Accepts the Vietnamese decimal comma ("12,5") as well as a point."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0]:
+            raw = valuelist[0].strip().replace(" ", "").replace(",", ".")
+            try:
+                self.data = Decimal(raw)
+                if not self.data.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.data = None
+                raise ValueError(self.gettext("Enter a number, for example 12,5."))
+        else:
+            self.data = None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        from portal.templating import fmt_points
+
+        return fmt_points(self.data).replace(".", "")  # no thousands dots inside an input
+
+
+class VersionField(IntegerField):
+    widget = HiddenInput()
+
+
+class CommitmentForm(FlaskForm):
+    target_text = TextAreaField(_l("Target"), validators=[Length(max=2000, message=_l("At most %(max)d characters."))])
+    target_value = LocalDecimalField(_l("Number (optional)"), places=None, validators=[
+        Optional(), NumberRange(min=0, max=10**12, message=_l("Enter a number of 0 or more."))])
+    target_unit = StringField(_l("Unit of measure"), validators=[Length(max=50, message=_l("At most %(max)d characters."))])
+    version = VersionField(validators=[Optional()])
+
+    def validate_target_text(self, field):
+        if not field.data.strip() and (self.target_value.data is not None or self.target_unit.data.strip()):
+            raise ValidationError(_l("Describe the target; a number alone is not a pledge."))
+
+    def validate_target_unit(self, field):
+        if field.data.strip() and self.target_value.data is None:
+            raise ValidationError(_l("A unit of measure needs a number."))
+
+
+class ScoreForm(FlaskForm):
+    """The score is checked against the criterion by the service (it knows the maximum)."""
+
+    self_score = StringField(_l("Self-score"), validators=[Length(max=20)])
+    explanation = TextAreaField(_l("Explanation"))
+    version = VersionField(validators=[Optional()])
+
+
+class NoteForm(FlaskForm):
+    note_date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date (dd/mm/yyyy)."))],
+                          render_kw={"lang": "vi"})
+    text = TextAreaField(_l("Progress"), validators=[DataRequired(_l("Describe the progress.")),
+                                                     Length(max=4000, message=_l("At most %(max)d characters."))])
+
+
+class DocumentForm(FlaskForm):
+    doc_number = StringField(_l("Number/symbol"), validators=[
+        DataRequired(_l("Enter the document's number and symbol, e.g. 125-KH/BTCTU.")),
+        Length(max=64, message=_l("At most %(max)d characters."))])
+    doc_date = DateField(_l("Issued on"), validators=[InputRequired(_l("Enter the date (dd/mm/yyyy)."))])
+    doc_issuer = StringField(_l("Issued by"), validators=[
+        DataRequired(_l("Enter who issued the document.")), Length(max=255, message=_l("At most %(max)d characters."))])
+    title = StringField(_l("Title / summary"), validators=[
+        DataRequired(_l("Enter the document's title.")), Length(max=500, message=_l("At most %(max)d characters."))])
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField(_l("Files"))
+
+
+def commitment_form(commitment, formdata=None) -> CommitmentForm:
+    """A commitment's form; the prefix keeps field ids unique on a page with many rows."""
+    if formdata is None:
+        return CommitmentForm(formdata=None, obj=commitment, prefix=f"c{commitment.id}")
+    return CommitmentForm(formdata=formdata, prefix=f"c{commitment.id}")

@@ -1,0 +1,69 @@
+"""The allowed-transition tables, exhaustively: every state × every action × who."""
+import pytest
+
+from portal import workflow
+from portal.access import Denied
+from portal.models import Registration, RegistrationState, Role, ScoreLine, ScoreState
+from portal.workflow import TRANSITIONS, WorkflowError
+from tests import factories
+
+R, S = RegistrationState, ScoreState
+EXPECTED = {
+    (Registration, "submit"): ({R.DRAFT, R.RETURNED}, R.SUBMITTED, Role.UNIT_OFFICER),
+    (Registration, "accept"): ({R.SUBMITTED}, R.ACCEPTED, Role.REVIEWER),
+    (Registration, "return"): ({R.SUBMITTED}, R.RETURNED, Role.REVIEWER),
+    (Registration, "reopen"): ({R.ACCEPTED}, R.RETURNED, Role.REVIEWER),
+    (ScoreLine, "submit"): ({S.DRAFT, S.RETURNED}, S.SUBMITTED, Role.UNIT_OFFICER),
+    (ScoreLine, "approve"): ({S.SUBMITTED}, S.APPROVED, Role.REVIEWER),
+    (ScoreLine, "adjust"): ({S.SUBMITTED}, S.APPROVED, Role.REVIEWER),
+    (ScoreLine, "return"): ({S.SUBMITTED}, S.RETURNED, Role.REVIEWER),
+}
+CASES = [
+    (model, action, state)
+    for (model, action) in EXPECTED
+    for state in (R if model is Registration else S)
+]
+
+
+def test_the_table_is_what_the_design_says():
+    assert {(m, a) for m in TRANSITIONS for a in TRANSITIONS[m]} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("model,action,state", CASES, ids=[f"{m.__name__}-{a}-{s.value}" for m, a, s in CASES])
+def test_transition(app, model, action, state):
+    sources, target, role = EXPECTED[(model, action)]
+    unit = factories.gen_unit()
+    user = factories.gen_user(role=role, unit=unit)
+    obj = model(id=1, unit_id=unit.id, state=state)
+    if state in sources:
+        event = workflow.apply(obj, action, user)
+        assert obj.state is target
+        assert (event.from_state, event.to_state, event.actor_id) == (state.value, target.value, user.id)
+    else:
+        with pytest.raises(WorkflowError):
+            workflow.apply(obj, action, user)
+        assert obj.state is state
+
+
+@pytest.mark.parametrize("model,action", list(EXPECTED), ids=[f"{m.__name__}-{a}" for m, a in EXPECTED])
+def test_only_the_right_role_may(app, model, action):
+    sources, _target, allowed_role = EXPECTED[(model, action)]
+    unit = factories.gen_unit()
+    for role in Role:
+        user = factories.gen_user(role=role, unit=unit)
+        obj = model(id=1, unit_id=unit.id, state=next(iter(sources)))
+        allowed = role is allowed_role or (allowed_role is Role.REVIEWER and role is Role.ADMIN)
+        if allowed:
+            workflow.apply(obj, action, user)
+        else:
+            with pytest.raises(Denied):
+                workflow.apply(obj, action, user)
+
+
+def test_an_officer_cannot_move_another_units_item(app):
+    own, other = factories.gen_unit(), factories.gen_unit()
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=own)
+    line = ScoreLine(id=1, unit_id=other.id, state=S.DRAFT)
+    with pytest.raises(Denied) as raised:
+        workflow.apply(line, "submit", officer)
+    assert raised.value.status == 404 and line.state is S.DRAFT
