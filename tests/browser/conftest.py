@@ -5,6 +5,7 @@ a missing browser is a failure, never a silent skip.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -14,6 +15,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import make_test_app
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test output
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -10,7 +10,7 @@ from tests import factories
 from tests.browser.conftest import screenshot
 
 HOME_HEADINGS = {
-    Role.UNIT_OFFICER: "Progress by task group",
+    Role.UNIT_OFFICER: "Tiến độ theo nhóm nhiệm vụ",
     Role.REVIEWER: "Thẩm định điểm",
     Role.COUNCIL: "biểu quyết",
     Role.ADMIN: "Tài khoản đang hoạt động",
