@@ -33,3 +33,21 @@ def test_each_demo_account_signs_in(runner, client, app):
         assert response.status_code == 303, username
         assert client.get("/", follow_redirects=True).status_code == 200
         client.post("/logout")
+
+
+def test_demo_workspaces_are_lived_in(runner, app):
+    import os
+
+    from portal.models import Evidence, ProgressNote, Registration, RegistrationState, ScoreLine, ScoreState
+
+    runner.invoke(args=["seed-demo"])
+    states = set(db.session.execute(db.select(ScoreLine.state).where(ScoreLine.self_score.is_not(None))).scalars())
+    assert states == {ScoreState.DRAFT, ScoreState.SUBMITTED, ScoreState.APPROVED, ScoreState.RETURNED}
+    registrations = set(db.session.execute(db.select(Registration.state)).scalars())
+    assert registrations == set(RegistrationState)
+    files = db.session.execute(db.select(Evidence).where(Evidence.stored_name.is_not(None))).scalars().all()
+    assert {e.content_type for e in files} == {"application/pdf", "image/png"}
+    assert all(os.path.exists(os.path.join(app.config["UPLOAD_DIR"], e.stored_name)) for e in files)
+    assert db.session.scalar(db.select(func.count()).select_from(ProgressNote)) > 10
+    returned = db.session.execute(db.select(ScoreLine).where(ScoreLine.state == ScoreState.RETURNED)).scalars().all()
+    assert all(line.review_comment for line in returned)

@@ -4,11 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, TextInput
 
 
 class LocalDecimalField(DecimalField):
-    """Accepts the Vietnamese decimal comma ("12,5") as well as a point."""
+    """Accepts the Vietnamese decimal comma ("12,5") as well as a point; a text input, because a
+    browser's number input refuses the comma."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0]:

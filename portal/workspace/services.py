@@ -288,6 +288,13 @@ def evidence_count(line: ScoreLine) -> int:
                                                  Evidence.campaign_id == line.campaign_id))
 
 
+def needs_evidence(criterion: Criterion, score: Decimal | None) -> bool:
+    """Scored items marked so always need evidence; a bonus or deduction only when claimed."""
+    if not criterion.evidence_required:
+        return False
+    return criterion.kind is CriterionKind.ITEM or bool(score)
+
+
 def not_ready_reasons(line: ScoreLine, evidence: int) -> list[str]:
     """Why a line cannot be submitted yet (empty when it can)."""
     reasons = []
@@ -295,7 +302,7 @@ def not_ready_reasons(line: ScoreLine, evidence: int) -> list[str]:
         reasons.append(_("no self-score yet"))
     elif line.self_score > 0 and not line.explanation.strip():
         reasons.append(_("no explanation"))
-    if line.criterion.evidence_required and evidence == 0:
+    if needs_evidence(line.criterion, line.self_score) and evidence == 0:
         reasons.append(_("evidence is required"))
     return reasons
 
@@ -381,7 +388,7 @@ class GroupRow:
 
     @property
     def missing_evidence(self) -> int:
-        return sum(1 for r in self.rows if r.criterion.evidence_required and r.evidence == 0)
+        return sum(1 for r in self.rows if r.evidence == 0 and needs_evidence(r.criterion, r.self_score))
 
 
 @dataclass

@@ -28,7 +28,8 @@ officer_only = roles_required(Role.UNIT_OFFICER)
 
 @bp.context_processor
 def _template_helpers():
-    return {"commitment_form": commitment_form, "score_form_for": score_form_for}
+    return {"commitment_form": commitment_form, "score_form_for": score_form_for,
+            "needs_evidence": services.needs_evidence}
 
 
 def score_form_for(line: ScoreLine) -> ScoreForm:
@@ -110,11 +111,11 @@ def save_commitment(commitment_id: int):
             db.session.rollback()
             status, message = exc.status, exc.message
     else:
-        status = 422
+        status, message = 422, _("Check the highlighted fields.")
     if htmx.is_htmx():
         db.session.refresh(commitment)
-        return _partial("workspace/_commitment_row.html", status, c=commitment, form=form, message=message,
-                        editable=_registration_lock(commitment.registration) is None)
+        return _partial("workspace/_commitment_status.html", status, c=commitment, form=form, message=message,
+                        saved=status == 200, conflict=status == 409)
     if status == 200:
         flash(message, "success")
         return redirect(url_for(".pledges", _anchor=f"commitment-{commitment.id}"), code=303)
@@ -189,7 +190,7 @@ def add_note(commitment_id: int):
             db.session.rollback()
             status, message = exc.status, exc.message
     else:
-        status = 422
+        status, message = 422, _("Check the highlighted fields.")
     if htmx.is_htmx():
         db.session.refresh(commitment)
         return _partial("workspace/_notes.html", status, row=_row_for(line), note_form=form, message=message,

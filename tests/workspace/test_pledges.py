@@ -25,7 +25,8 @@ def test_save_inline_returns_the_row_partial(client, officer, units):
     response = post_pledge(client, c, value="12,5", unit="văn bản")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert page.lstrip().startswith(f'<div id="commitment-{c.id}"') and "<html" not in page
+    assert page.lstrip().startswith(f'<span id="commitment-{c.id}-status"') and "<html" not in page
+    assert f'id="c{c.id}-version" name="c{c.id}-version" value="{version + 1}" hx-swap-oob="true"' in page
     assert "Đã lưu" in page
     saved = fresh(c)
     assert (saved.target_text, str(saved.target_value), saved.target_unit) == ("Ban hành kế hoạch đúng hạn", "12.50", "văn bản")

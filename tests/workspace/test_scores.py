@@ -181,3 +181,14 @@ def test_pages_render(client, officer, units):
     for url in ["/unit/", "/unit/pledges", "/unit/scores", f"/unit/score-lines/{line_of(units[0], '1.1').id}"]:
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_a_bonus_needs_evidence_only_when_claimed(client, officer, units):
+    bonus = line_of(units[0], "B.1")  # evidence required when claimed
+    post_score(client, bonus, "0", explanation="")
+    response = client.post(f"/unit/score-lines/{bonus.id}/submit", headers=HX, data={"version": fresh(bonus).version})
+    assert response.status_code == 200 and fresh(bonus).state is ScoreState.SUBMITTED
+    other = line_of(units[0], "B.2")
+    post_score(client, other, "2")
+    response = client.post(f"/unit/score-lines/{other.id}/submit", headers=HX, data={"version": fresh(other).version})
+    assert response.status_code == 422 and "cần có minh chứng" in response.get_data(as_text=True)
