@@ -159,3 +159,26 @@ def test_removal_only_while_draft(client, officer, units, app):
     response = client.post(f"/unit/evidence/{second.id}/delete", headers=HX)
     assert response.status_code == 409
     assert evidence_count() == 1 and second.stored_name in stored_files(app)
+
+
+def test_storage_failure_midway_leaves_no_row_and_no_file(client, officer, units, app, monkeypatch):
+    """The reverse case: the disk fails on the second file — the first file is removed again."""
+    from portal.uploads import FileStore
+
+    real_save = FileStore.save
+    calls = {"n": 0}
+
+    def failing_save(self, stream, name, max_size):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real_save(self, stream, name, max_size)
+
+    monkeypatch.setattr(FileStore, "save", failing_save)
+    line = line_of(units[0], "1.1")
+    with pytest.raises(OSError):
+        upload(client, line, ("a.pdf", samples.pdf("a")), ("b.pdf", samples.pdf("b")))
+    assert calls["n"] == 2
+    assert stored_files(app) == []
+    db.session.rollback()
+    assert evidence_count() == 0
