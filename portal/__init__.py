@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import cli, errors, i18n, security, templating
 
     security.init_security_headers(app)
+    _init_request_hooks(app)
     errors.init_error_handlers(app)
     i18n.init_i18n(app)
     templating.init_templating(app)
@@ -56,10 +57,13 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
+    from portal.audit.views import bp as audit_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.reference.views import bp as reference_bp
+    from portal.review.views import bp as review_bp
     from portal.workspace.views import bp as workspace_bp
 
     app.register_blueprint(auth_bp)
@@ -68,3 +72,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(workspace_bp, url_prefix="/unit")
     app.register_blueprint(evidence_bp, url_prefix="/evidence")
+    app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+
+
+def _init_request_hooks(app: Flask) -> None:
+    from flask import request
+
+    from portal.audit.services import current_address
+
+    @app.before_request
+    def remember_client_address():
+        current_address.set(request.remote_addr or "")

@@ -76,6 +76,22 @@ def init_cli(app: Flask) -> None:
             sys.exit(1)
         click.echo(_("Password changed for %(name)s.", name=username))
 
+    audit = click.Group("audit", help="The audit trail.")
+    app.cli.add_command(audit)
+
+    @audit.command("verify")
+    def verify_command():
+        """Walk the hash chain; report the first broken link (exit status 1)."""
+        from portal.audit.services import verify_chain
+
+        result = verify_chain()
+        if result.ok:
+            click.echo(_("The audit chain is intact: %(n)d events checked.", n=result.checked))
+            return
+        click.echo(_("The audit chain is broken at event #%(id)s (%(reason)s); %(n)d events before it are intact.",
+                     id=result.broken_id, reason=result.reason, n=result.checked), err=True)
+        sys.exit(1)
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def seed_demo_command(if_empty: bool):

@@ -36,6 +36,9 @@ class DefaultConfig:
     MAX_FILE_SIZE = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 100 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    REVIEW_OVERDUE_DAYS = 7  # queue items waiting longer are flagged
+    QUEUE_POLL_SECONDS = 5
+    BADGE_POLL_SECONDS = 15
 
 
 def _secret_key(instance_path: Path) -> str:

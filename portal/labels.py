@@ -80,6 +80,7 @@ HISTORY_LABELS = {
     "return": _l("returned for changes"),
     "accept": _l("accepted"),
     "reopen": _l("reopened"),
+    "comment": _l("commented"),
 }
 
 FILE_KINDS = {
@@ -111,3 +112,25 @@ def state_label(value: str) -> str:
 
 def file_kind(content_type: str) -> str:
     return FILE_KINDS.get(content_type, content_type)
+
+
+KIND_LABELS = {
+    "score_line": _l("Score line"),
+    "registration": _l("Pledge registration"),
+}
+
+QUEUE_STATE_LABELS = {
+    "submitted": _l("Waiting for review"),
+    "returned": _l("Returned for changes"),
+    "approved": _l("Approved"),
+    "accepted": _l("Accepted"),
+    "all": _l("All"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def queue_state_label(state: str) -> str:
+    return str(QUEUE_STATE_LABELS.get(state, state))

@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
-from portal.labels import file_kind, history_label, label, state_label
+from portal.labels import file_kind, history_label, kind_label, label, queue_state_label, state_label
 from portal.models import RegistrationState, ScoreState
 
 
@@ -49,13 +49,59 @@ def htmx_script() -> Markup:
     )
 
 
+def fmt_waited(since: datetime) -> str:
+    """How long something has waited: "today", "1 day", "12 days"."""
+    from flask_babel import gettext, ngettext
+
+    days = (datetime.now(since.tzinfo) - since).days
+    if days < 1:
+        return gettext("today")
+    return ngettext("%(num)s day", "%(num)s days", days)
+
+
+class _LazyBadges:
+    """Computed on first use, so fragments that never show the navigation run no query for it."""
+
+    def __init__(self):
+        self._values = None
+
+    def __getattr__(self, name):
+        if self._values is None:
+            self._values = nav_badges()
+        return self._values.get(name)
+
+
 def days_until(day: date) -> int:
     return (day - date.today()).days
 
 
+def nav_badges() -> dict:
+    """Figures the navigation shows: open queue items (reviewers), unread notifications (officers)."""
+    from flask_login import current_user
+
+    from portal import live
+    from portal.campaign.services import current_campaign
+    from portal.models import Role
+    from portal.notifications.services import unread_count
+    from portal.review.queries import open_count
+
+    if not current_user.is_authenticated:
+        return {}
+    if current_user.role in (Role.REVIEWER, Role.ADMIN):
+        return {"queue": {"count": open_count(current_campaign()), "version": live.current(live.QUEUE)}}
+    if current_user.role is Role.UNIT_OFFICER:
+        return {"unread": unread_count(current_user)}
+    return {}
+
+
 def init_templating(app: Flask) -> None:
+    @app.context_processor
+    def _navigation():
+        return {"nav_badges": _LazyBadges()}
+
     app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, filesize=fmt_filesize,
-                                 history_label=history_label, state_label=state_label, file_kind=file_kind)
+                                 history_label=history_label, state_label=state_label, file_kind=file_kind,
+                                 kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,

@@ -1,8 +1,8 @@
 """Every state change of a reviewable item, in one place: the allowed-transition tables and the
-one function that applies a transition (access check, state check, history).
+one function that applies a transition (access check, state check, audit event, queue row).
 
 Services call :func:`apply`; views never set ``state`` themselves.  A later review level or a new
-kind of item (nominations) is a new table entry, not new control flow.
+kind of item (nominations) is a new table entry and a queue adapter, not new control flow.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from portal.access import Action, ensure
-from portal.extensions import db
+from portal.audit.services import append
 from portal.labels import label
-from portal.models import HistoryEvent, Registration, RegistrationState, ScoreLine, ScoreState, utcnow
+from portal.models import AuditEvent, Registration, RegistrationState, ScoreLine, ScoreState
 
 
 class WorkflowError(Exception):
@@ -55,35 +55,51 @@ TRANSITIONS: dict[type, dict[str, Transition]] = {
 SUBJECT_TYPES = {Registration: "registration", ScoreLine: "score_line"}
 
 
+def subject_type(obj) -> str:
+    return SUBJECT_TYPES.get(type(obj), type(obj).__tablename__)
+
+
 def allowed_actions(obj) -> list[str]:
     """Actions whose source states include the object's current state (for showing buttons)."""
     return [name for name, t in TRANSITIONS[type(obj)].items() if obj.state in t.sources]
 
 
-def apply(obj, action: str, user, *, data: dict | None = None, now: datetime | None = None) -> HistoryEvent:
-    """Move ``obj`` by ``action`` for ``user``, or raise :class:`portal.access.Denied` / :class:`WorkflowError`."""
+def _refusal(obj, transition: Transition) -> WorkflowError:
+    decided_by = getattr(obj, "decided_by", None)
+    if transition.permission is Action.REVIEW and decided_by is not None and getattr(obj, "decided_at", None):
+        from portal.templating import fmt_date
+
+        return WorkflowError(_("Already decided by %(name)s at %(time)s (%(state)s); nothing was changed.",
+                               name=decided_by.full_name, time=fmt_date(obj.decided_at), state=label(obj.state)))
+    return WorkflowError(_("This cannot be done while the item is “%(state)s”.", state=label(obj.state)))
+
+
+def check(obj, action: str, user) -> Transition:
+    """Raise unless ``user`` may do ``action`` to ``obj`` now."""
     transition = TRANSITIONS[type(obj)][action]
     ensure(user, transition.permission, obj)
     if obj.state not in transition.sources:
-        raise WorkflowError(_("This cannot be done while the item is “%(state)s”.", state=label(obj.state)))
-    before = obj.state
+        raise _refusal(obj, transition)
+    return transition
+
+
+def apply(obj, action: str, user, *, before: dict | None = None, after: dict | None = None,
+          now: datetime | None = None) -> AuditEvent:
+    """Move ``obj`` by ``action`` for ``user``, or raise :class:`portal.access.Denied` / :class:`WorkflowError`."""
+    from portal.review import queue
+
+    transition = check(obj, action, user)
+    from_state = obj.state
     obj.state = transition.target
-    event = record(obj, action, user, before=before, data=data, now=now)
+    event = append(action, subject_type(obj), obj.id, user, unit_id=obj.unit_id, from_state=from_state.value,
+                   to_state=obj.state.value, before=before, after=after, at=now)
+    queue.sync(obj, action, user, now=event.at)
     return event
 
 
-def record(obj, action: str, user, *, before=None, data: dict | None = None, now: datetime | None = None) -> HistoryEvent:
-    """Add a history event for ``obj`` (also used for changes that keep the state, like a saved draft)."""
-    event = HistoryEvent(
-        subject_type=SUBJECT_TYPES.get(type(obj), type(obj).__tablename__),
-        subject_id=obj.id,
-        unit_id=getattr(obj, "unit_id", None),
-        action=action,
-        from_state=before.value if before is not None else None,
-        to_state=obj.state.value if hasattr(obj, "state") else None,
-        actor_id=user.id if user is not None else None,
-        at=now or utcnow(),
-        data=data or {},
-    )
-    db.session.add(event)
-    return event
+def record(obj, action: str, user, *, before: dict | None = None, after: dict | None = None) -> AuditEvent:
+    """Audit a change that keeps the state (a saved draft, a comment)."""
+    state = getattr(obj, "state", None)
+    return append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),
+                  from_state=state.value if state else None, to_state=state.value if state else None,
+                  before=before, after=after)

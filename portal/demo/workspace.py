@@ -23,13 +23,13 @@ from portal.models import (
     RegistrationState,
     Role,
     ScoreLine,
-    ScoreState,
     Unit,
     User,
     utcnow,
 )
 from portal.uploads import FileStore
-from portal.workspace.services import build_scorecard, ensure_workspace
+from portal.review import services as review
+from portal.workspace.services import build_scorecard, ensure_workspace, submission_snapshot
 
 # (target text, number, unit of measure) for the 2025 criteria; others get a general target.
 TARGETS = {
@@ -162,40 +162,28 @@ def _attach(line: ScoreLine, officer, store, today, rng, index) -> None:
 def _advance_registration(registration, target: RegistrationState, officer, reviewer) -> None:
     if target is RegistrationState.DRAFT:
         return
-    workflow.apply(registration, "submit", officer)
     registration.submitted_at = utcnow()
+    workflow.apply(registration, "submit", officer)
     if target is RegistrationState.ACCEPTED:
-        workflow.apply(registration, "accept", reviewer)
+        review.accept_registration(registration, reviewer)
     elif target is RegistrationState.RETURNED:
-        workflow.apply(registration, "return", reviewer)
-        registration.review_comment = ("Đề nghị bổ sung chỉ tiêu định lượng cho các tiêu chí 3.4 và 3.6, "
-                                       "thống nhất với Nghị quyết đại hội.")
-    registration.decided_by_id = reviewer.id
-    registration.decided_at = utcnow()
+        review.return_item(registration, reviewer, "Đề nghị bổ sung chỉ tiêu định lượng cho các tiêu chí 3.4 và 3.6, "
+                                                   "thống nhất với Nghị quyết đại hội.")
 
 
 def _advance_lines(rows, plan, officer, reviewer, rng) -> None:
     submitted = rows[: round(len(rows) * plan["submitted"]) if rows else 0]
     for row in submitted:
-        if not row.line.explanation and row.line.self_score:
-            continue
-        workflow.apply(row.line, "submit", officer)
         row.line.submitted_at = utcnow()
+        workflow.apply(row.line, "submit", officer, after=submission_snapshot(row.line))
     approved_count = round(len(rows) * plan["approved"])
     for row in submitted[:approved_count]:
         line = row.line
-        if line.state is not ScoreState.SUBMITTED:
-            continue
-        adjust = rng.random() < 0.2 and line.self_score and line.self_score >= 1
-        workflow.apply(line, "adjust" if adjust else "approve", reviewer)
-        line.approved_score = line.self_score - Decimal("0.5") if adjust else line.self_score
-        if adjust:
-            line.review_reason = "Minh chứng chưa thể hiện đầy đủ kết quả so với chỉ tiêu đăng ký."
-        line.decided_by_id, line.decided_at = reviewer.id, utcnow()
+        if rng.random() < 0.2 and line.self_score and line.self_score >= 1:
+            review.adjust_score(line, reviewer, format(line.self_score - Decimal("0.5"), "f"),
+                                "Minh chứng chưa thể hiện đầy đủ kết quả so với chỉ tiêu đăng ký.")
+        else:
+            review.approve_score(line, reviewer)
     for row in submitted[approved_count: approved_count + plan["returned"]]:
-        line = row.line
-        if line.state is not ScoreState.SUBMITTED:
-            continue
-        workflow.apply(line, "return", reviewer)
-        line.review_comment = "Đề nghị bổ sung văn bản minh chứng kết quả thực hiện (báo cáo có số, ký hiệu)."
-        line.decided_by_id, line.decided_at = reviewer.id, utcnow()
+        review.return_item(row.line, reviewer,
+                           "Đề nghị bổ sung văn bản minh chứng kết quả thực hiện (báo cáo có số, ký hiệu).")

@@ -16,12 +16,12 @@ from portal.models.campaign import (
 )
 from portal.models.evidence import Evidence
 from portal.models.org import Cluster, Unit, UnitKind
+from portal.models.review import AuditEvent, Comment, Counter, Notification, QueueItem
 from portal.models.user import Role, User
 from portal.models.workspace import (
     EDITABLE_REGISTRATION,
     EDITABLE_SCORE,
     Commitment,
-    HistoryEvent,
     ProgressNote,
     Registration,
     RegistrationState,
@@ -33,6 +33,6 @@ __all__ = [
     "Base", "utcnow", "CLASSIFICATION_ORDER", "GROUP_OF", "AwardLevel", "AwardType", "Campaign",
     "CampaignState", "Classification", "Criterion", "CriterionKind", "NomineeKind", "TieBreak",
     "VoteDenominator", "Cluster", "Unit", "UnitKind", "Role", "User", "Evidence", "EDITABLE_REGISTRATION",
-    "EDITABLE_SCORE", "Commitment", "HistoryEvent", "ProgressNote", "Registration", "RegistrationState",
+    "EDITABLE_SCORE", "Commitment", "AuditEvent", "Comment", "Counter", "Notification", "QueueItem", "ProgressNote", "Registration", "RegistrationState",
     "ScoreLine", "ScoreState",
 ]

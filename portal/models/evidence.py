@@ -16,7 +16,7 @@ from portal.models.user import User
 class Evidence(Base):
     __tablename__ = "evidence"
     __table_args__ = (
-        sa.Index("ix_evidence_unit_sha256", "unit_id", "sha256"),
+        sa.Index("ix_evidence_sha256", "sha256"),
         sa.Index("ix_evidence_unit_criterion", "unit_id", "criterion_id"),
         sa.CheckConstraint("stored_name IS NOT NULL OR doc_number <> ''", name="file_or_document"),
     )

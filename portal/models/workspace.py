@@ -144,23 +144,3 @@ class ScoreLine(TimestampMixin, Base):
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_SCORE
-
-
-class HistoryEvent(Base):
-    """One step in an item's history: who moved it from which state to which, with what values."""
-
-    __tablename__ = "history_event"
-    __table_args__ = (sa.Index("ix_history_event_subject", "subject_type", "subject_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    subject_type: Mapped[str] = mapped_column(sa.String(32))
-    subject_id: Mapped[int]
-    unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("unit.id"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(32))
-    from_state: Mapped[Optional[str]] = mapped_column(sa.String(32))
-    to_state: Mapped[Optional[str]] = mapped_column(sa.String(32))
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-
-    actor: Mapped[Optional[User]] = relationship()

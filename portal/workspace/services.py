@@ -145,8 +145,8 @@ def submit_registration(registration: Registration, user: User, today: date) -> 
     if missing:
         raise WorkflowError(_("Every criterion needs a target before the registration is submitted. "
                               "Still missing: %(codes)s.", codes=", ".join(missing)), status=422)
-    workflow.apply(registration, "submit", user)
     registration.submitted_at = utcnow()
+    workflow.apply(registration, "submit", user)
     _flush_or_conflict()
 
 
@@ -266,19 +266,25 @@ def save_score_line(line: ScoreLine, user: User, raw_score: str | None, explanat
     score, errors = validate_score_input(line, raw_score, explanation)
     if errors:
         raise InvalidScore(errors)
-    before = (line.self_score, line.explanation)
+    before = {"self_score": line.self_score, "explanation": line.explanation}
     line.self_score = score
     line.explanation = explanation.strip()
     line.updated_by_id = user.id
-    if before != (line.self_score, line.explanation):
-        workflow.record(line, "save", user, before=line.state, data={
-            "self_score": [_num(before[0]), _num(score)]})
+    after = {"self_score": line.self_score, "explanation": line.explanation}
+    if before != after:
+        workflow.record(line, "save", user, before=before, after=after)
     _flush_or_conflict()
     return line
 
 
-def _num(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+def submission_snapshot(line: ScoreLine) -> dict:
+    """What a submission contained; the reviewer compares it with the previous one."""
+    evidence = db.session.execute(
+        db.select(Evidence.id, Evidence.original_name, Evidence.doc_number)
+        .where(Evidence.unit_id == line.unit_id, Evidence.criterion_id == line.criterion_id,
+               Evidence.campaign_id == line.campaign_id).order_by(Evidence.id)).all()
+    return {"self_score": line.self_score, "explanation": line.explanation,
+            "evidence": [[e.id, e.original_name or e.doc_number] for e in evidence]}
 
 
 def evidence_count(line: ScoreLine) -> int:
@@ -316,8 +322,8 @@ def submit_score_line(line: ScoreLine, user: User, today: date, version: int | N
     if reasons:
         raise WorkflowError(_("Criterion %(code)s cannot be submitted: %(reasons)s.",
                               code=line.criterion.code, reasons="; ".join(reasons)), status=422)
-    workflow.apply(line, "submit", user, data={"self_score": _num(line.self_score)})
     line.submitted_at = utcnow()
+    workflow.apply(line, "submit", user, after=submission_snapshot(line))
     _flush_or_conflict()
 
 
@@ -340,8 +346,8 @@ def submit_ready_lines(unit: Unit, campaign: Campaign, user: User, today: date) 
             result.skipped.append((line, row.reasons))
             continue
         check_score_editable(line, campaign, today)
-        workflow.apply(line, "submit", user, data={"self_score": _num(line.self_score)})
         line.submitted_at = utcnow()
+        workflow.apply(line, "submit", user, after=submission_snapshot(line))
         result.submitted.append(line)
     _flush_or_conflict()
     return result

@@ -14,7 +14,8 @@ from portal.access import Action, authorize, roles_required
 from portal.campaign.services import current_campaign
 from portal.evidence import services as evidence_services
 from portal.extensions import db
-from portal.models import Commitment, HistoryEvent, Role, ScoreLine
+from portal.models import AuditEvent, Commitment, Role, ScoreLine
+from portal.review import services as review_services
 from portal.evidence.views import file_store, get_evidence_or_404
 from portal.templating import fmt_points
 from portal.uploads import UploadRejected
@@ -148,8 +149,8 @@ def _item_context(line: ScoreLine, **extra):
     row = next(r for r in card.rows if r.line.id == line.id)
     evidence = evidence_services.evidence_for(line)
     history = db.session.execute(
-        db.select(HistoryEvent).where(HistoryEvent.subject_type == "score_line", HistoryEvent.subject_id == line.id)
-        .order_by(HistoryEvent.at.desc(), HistoryEvent.id.desc())
+        db.select(AuditEvent).where(AuditEvent.subject_type == "score_line", AuditEvent.subject_id == line.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).scalars().all()
     context = {
         "card": card, "row": row, "line": line, "campaign": campaign, "evidence": evidence,
@@ -159,6 +160,7 @@ def _item_context(line: ScoreLine, **extra):
         "note_form": NoteForm(formdata=None, note_date=services.local_today()),
         "document_form": DocumentForm(formdata=None), "upload_form": UploadForm(formdata=None),
         "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
+        "comments": review_services.comments_for(line),
     }
     context.update(extra)
     return context
@@ -370,3 +372,23 @@ def delete_evidence(evidence_id: int):
     if stored_name:
         file_store().delete(stored_name)  # only once the row is gone for good
     return _evidence_response(line, 200, _("Evidence removed."))
+
+
+@bp.post("/score-lines/<int:line_id>/comments")
+@officer_only
+def comment(line_id: int):
+    line = _load(ScoreLine, line_id, Action.VIEW)
+    message, status = None, 200
+    try:
+        review_services.add_comment(line, current_user, request.form.get("body"))
+        db.session.commit()
+    except WorkflowError as exc:
+        db.session.rollback()
+        message, status = exc.message, exc.status
+    if htmx.is_htmx():
+        return _partial("review/_comments.html", status, obj=line, kind="score_line", message=message,
+                        comments=review_services.comments_for(line),
+                        post_url=url_for(".comment", line_id=line.id))
+    if message:
+        flash(message, "error")
+    return redirect(url_for(".item", line_id=line.id, _anchor="comments"), code=303)

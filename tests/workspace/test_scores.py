@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from portal.extensions import db
-from portal.models import Evidence, HistoryEvent, ScoreState
+from portal.models import AuditEvent, Evidence, ScoreState
 from portal.workspace.services import build_scorecard, local_today
 from tests.workspace.conftest import HX, fresh, line_of
 
@@ -113,8 +113,8 @@ def test_evidence_required_blocks_submission(client, officer, units):
     assert response.status_code == 200
     submitted = fresh(line)
     assert submitted.state is ScoreState.SUBMITTED and submitted.submitted_at is not None
-    events = db.session.execute(db.select(HistoryEvent.action).where(
-        HistoryEvent.subject_type == "score_line", HistoryEvent.subject_id == line.id)).scalars().all()
+    events = db.session.execute(db.select(AuditEvent.action).where(
+        AuditEvent.subject_type == "score_line", AuditEvent.subject_id == line.id)).scalars().all()
     assert "submit" in events
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from portal.extensions import db
-from portal.models import Commitment, Evidence, ProgressNote, Role, ScoreLine
+from portal.models import Comment, Commitment, Evidence, Notification, ProgressNote, Role, ScoreLine
 from portal.workspace.services import local_today
 from tests import samples
 from tests.workspace.conftest import commitment_of, line_of
@@ -22,6 +22,7 @@ ROUTES = {
     "workspace.add_document": ("POST", "line", {"doc_number": "1-KH", "doc_date": "2025-01-01",
                                                  "doc_issuer": "x", "title": "x"}),
     "workspace.delete_evidence": ("POST", "evidence", {}),
+    "workspace.comment": ("POST", "line", {"body": "bình luận trái phép"}),
     "evidence.download": ("GET", "evidence", None),
     "evidence.preview": ("GET", "evidence", None),
 }
@@ -38,7 +39,7 @@ def state_of_unit(unit_id):
         return sorted(tuple(str(v) for v in (r.id, *(getattr(r, c.key) for c in model.__table__.columns)))
                       for r in db.session.execute(db.select(model).where(model.unit_id == unit_id)).scalars())
     db.session.expire_all()
-    return [rows(m) for m in (Commitment, ScoreLine, Evidence, ProgressNote)]
+    return [rows(m) for m in (Commitment, ScoreLine, Evidence, ProgressNote, Comment)]
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@ import pytest
 
 from portal import workflow
 from portal.access import Denied
-from portal.models import Registration, RegistrationState, Role, ScoreLine, ScoreState
+from portal.extensions import db
+from portal.models import QueueItem, Registration, RegistrationState, Role, ScoreLine, ScoreState
 from portal.workflow import TRANSITIONS, WorkflowError
 from tests import factories
+from tests.workspace.conftest import commitment_of, line_of
 
 R, S = RegistrationState, ScoreState
 EXPECTED = {
@@ -29,16 +31,26 @@ def test_the_table_is_what_the_design_says():
     assert {(m, a) for m in TRANSITIONS for a in TRANSITIONS[m]} == set(EXPECTED)
 
 
+def subject(model, unit, state):
+    """A real registration or score line of ``unit``, put in ``state``."""
+    obj = commitment_of(unit, "1.1").registration if model is Registration else line_of(unit, "3.3")
+    obj.state = state
+    db.session.flush()
+    return obj
+
+
 @pytest.mark.parametrize("model,action,state", CASES, ids=[f"{m.__name__}-{a}-{s.value}" for m, a, s in CASES])
-def test_transition(app, model, action, state):
+def test_transition(app, units, model, action, state):
     sources, target, role = EXPECTED[(model, action)]
-    unit = factories.gen_unit()
-    user = factories.gen_user(role=role, unit=unit)
-    obj = model(id=1, unit_id=unit.id, state=state)
+    user = factories.gen_user(role=role, unit=units[0])
+    obj = subject(model, units[0], state)
     if state in sources:
         event = workflow.apply(obj, action, user)
         assert obj.state is target
         assert (event.from_state, event.to_state, event.actor_id) == (state.value, target.value, user.id)
+        item = db.session.execute(db.select(QueueItem).where(QueueItem.subject_id == obj.id,
+                                                             QueueItem.subject_type == workflow.subject_type(obj))).scalar_one()
+        assert item.state == target.value and item.unit_id == units[0].id
     else:
         with pytest.raises(WorkflowError):
             workflow.apply(obj, action, user)
@@ -46,12 +58,11 @@ def test_transition(app, model, action, state):
 
 
 @pytest.mark.parametrize("model,action", list(EXPECTED), ids=[f"{m.__name__}-{a}" for m, a in EXPECTED])
-def test_only_the_right_role_may(app, model, action):
+def test_only_the_right_role_may(app, units, model, action):
     sources, _target, allowed_role = EXPECTED[(model, action)]
-    unit = factories.gen_unit()
     for role in Role:
-        user = factories.gen_user(role=role, unit=unit)
-        obj = model(id=1, unit_id=unit.id, state=next(iter(sources)))
+        user = factories.gen_user(role=role, unit=units[0])
+        obj = subject(model, units[0], next(iter(sources)))
         allowed = role is allowed_role or (allowed_role is Role.REVIEWER and role is Role.ADMIN)
         if allowed:
             workflow.apply(obj, action, user)
@@ -60,10 +71,9 @@ def test_only_the_right_role_may(app, model, action):
                 workflow.apply(obj, action, user)
 
 
-def test_an_officer_cannot_move_another_units_item(app):
-    own, other = factories.gen_unit(), factories.gen_unit()
-    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=own)
-    line = ScoreLine(id=1, unit_id=other.id, state=S.DRAFT)
+def test_an_officer_cannot_move_another_units_item(app, units):
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=units[0])
+    line = subject(ScoreLine, units[1], S.DRAFT)
     with pytest.raises(Denied) as raised:
         workflow.apply(line, "submit", officer)
     assert raised.value.status == 404 and line.state is S.DRAFT

@@ -1,0 +1,53 @@
+"""Administrators read the audit trail: filter by action, kind, person, unit and date."""
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+
+from portal.access import roles_required
+from portal.audit.services import verify_chain
+from portal.extensions import db
+from portal.models import AuditEvent, Role, Unit, User
+from portal.workspace.services import LOCAL_TZ
+
+bp = Blueprint("audit", __name__)
+PER_PAGE = 100
+
+
+def _day(value: str | None):
+    try:
+        return datetime.strptime(value or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def events():
+    args = request.args
+    stmt = sa.select(AuditEvent)
+    if args.get("action"):
+        stmt = stmt.where(AuditEvent.action == args["action"])
+    if args.get("subject_type"):
+        stmt = stmt.where(AuditEvent.subject_type == args["subject_type"])
+    if args.get("actor", type=int):
+        stmt = stmt.where(AuditEvent.actor_id == args.get("actor", type=int))
+    if args.get("unit", type=int):
+        stmt = stmt.where(AuditEvent.unit_id == args.get("unit", type=int))
+    start, end = _day(args.get("from")), _day(args.get("to"))
+    if start:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, LOCAL_TZ))
+    if end:
+        stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ))
+    page = max(1, args.get("page", 1, type=int))
+    rows = db.session.execute(stmt.order_by(AuditEvent.id.desc()).limit(PER_PAGE + 1)
+                              .offset((page - 1) * PER_PAGE)).scalars().all()
+    choices = {
+        "actions": db.session.execute(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all(),
+        "kinds": db.session.execute(sa.select(AuditEvent.subject_type).distinct()).scalars().all(),
+        "actors": db.session.execute(sa.select(User).order_by(User.full_name)).scalars().all(),
+        "units": db.session.execute(sa.select(Unit).order_by(Unit.code)).scalars().all(),
+    }
+    verification = verify_chain() if args.get("verify") else None
+    return render_template("audit/events.html", rows=rows[:PER_PAGE], has_more=len(rows) > PER_PAGE, page=page,
+                           args=args, verification=verification, **choices)

@@ -1,0 +1,23 @@
+"""Change counters for live views. A poll sends the value it shows; the server compares it with
+one primary-key read and answers "no change" without rendering anything."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Counter
+
+QUEUE = "queue"
+SCOREBOARD = "scoreboard"
+
+
+def bump(name: str) -> None:
+    """Count one change; part of the caller's transaction, so a rolled-back change counts nothing."""
+    updated = db.session.execute(sa.update(Counter).where(Counter.name == name).values(value=Counter.value + 1))
+    if updated.rowcount == 0:
+        db.session.add(Counter(name=name, value=1))
+        db.session.flush()
+
+
+def current(name: str) -> int:
+    return db.session.execute(sa.select(Counter.value).where(Counter.name == name)).scalar() or 0

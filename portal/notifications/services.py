@@ -1,0 +1,53 @@
+"""In-portal notifications for unit officers: their items approved, adjusted, returned, commented."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.models import Notification, Role, User, utcnow
+
+LIST_LIMIT = 100
+
+
+def notify_unit(unit_id: int, kind: str, subject_type: str, subject_id: int, data: dict) -> None:
+    """One notification for each active officer of the unit."""
+    officers = db.session.execute(db.select(User.id).where(
+        User.unit_id == unit_id, User.role == Role.UNIT_OFFICER, User.active.is_(True))).scalars().all()
+    plain = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in data.items()}
+    for user_id in officers:
+        db.session.add(Notification(user_id=user_id, kind=kind, subject_type=subject_type,
+                                    subject_id=subject_id, data=plain))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(db.select(db.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user: User) -> list[Notification]:
+    return db.session.execute(db.select(Notification).where(Notification.user_id == user.id)
+                              .order_by(Notification.created_at.desc(), Notification.id.desc())
+                              .limit(LIST_LIMIT)).scalars().all()
+
+
+def mark_all_read(user: User) -> int:
+    return db.session.execute(db.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
+
+
+def message(notification: Notification) -> str:
+    """The notification's sentence in the reader's language."""
+    data = notification.data or {}
+    what = (_("Criterion %(code)s", code=data["code"]) if data.get("code")
+            else _("Your pledge registration"))
+    texts = {
+        "approved": lambda: _("%(what)s was approved: %(score)s points.", what=what, score=data.get("score")),
+        "adjusted": lambda: _("%(what)s was approved with %(score)s points instead of %(self)s: %(reason)s",
+                              what=what, score=data.get("score"), self=data.get("self_score"), reason=data.get("reason")),
+        "returned": lambda: _("%(what)s was returned for changes: %(comment)s", what=what, comment=data.get("comment")),
+        "accepted": lambda: _("%(what)s was accepted.", what=what),
+        "commented": lambda: _("New comment on %(what)s: %(comment)s", what=what, comment=data.get("comment")),
+    }
+    return texts.get(notification.kind, lambda: notification.kind)()

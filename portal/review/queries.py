@@ -1,0 +1,190 @@
+"""Reading the approval queue: filters from the URL, one page of rows, facet counts and the
+signals that help judgement — a fixed number of queries whatever the page size."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased, contains_eager
+
+from portal.extensions import db
+from portal.models import Campaign, Criterion, Evidence, QueueItem, Unit, utcnow
+from portal.review.queue import KINDS
+
+STATES = ["submitted", "returned", "approved", "accepted", "all"]
+SORTS = {
+    "oldest": _l("Waiting longest"),
+    "newest": _l("Newest first"),
+    "unit": _l("Unit"),
+    "criterion": _l("Criterion"),
+    "gap": _l("Largest score gap"),
+}
+PER_PAGE = 50
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 10**9 else None
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filter, sort and page, as they appear in the URL (bookmarkable)."""
+
+    unit: int | None = None
+    cluster: int | None = None
+    group: int | None = None
+    kind: str | None = None
+    state: str = "submitted"
+    age: int | None = None
+    sort: str = "oldest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "QueueFilters":
+        kind = args.get("kind") or None
+        state = args.get("state") or "submitted"
+        sort = args.get("sort") or "oldest"
+        return cls(
+            unit=_int(args.get("unit")), cluster=_int(args.get("cluster")), group=_int(args.get("group")),
+            kind=kind if kind in KINDS else None, state=state if state in STATES else "submitted",
+            age=_int(args.get("age")), sort=sort if sort in SORTS else "oldest", page=_int(args.get("page")) or 1,
+        )
+
+    def args(self, **changes) -> dict:
+        """Non-default values only, for url_for; ``changes`` override (e.g. page=2)."""
+        values = asdict(replace(self, **changes))
+        defaults = asdict(QueueFilters())
+        return {k: v for k, v in values.items() if v is not None and v != defaults[k]}
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueItem]
+    total: int
+    filters: QueueFilters
+    state_counts: dict[str, int]
+    kind_counts: dict[str, int]
+    shared_evidence: set[tuple[int, int]] = field(default_factory=set)
+    overdue_before: datetime | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PER_PAGE))
+
+    def is_overdue(self, item: QueueItem) -> bool:
+        return item.state == "submitted" and item.submitted_at is not None and item.submitted_at < self.overdue_before
+
+    def shares_evidence(self, item: QueueItem) -> bool:
+        return (item.unit_id, item.criterion_id) in self.shared_evidence
+
+
+def _where(campaign: Campaign, f: QueueFilters, now: datetime, *, state: bool = True, kind: bool = True) -> list:
+    clauses = [QueueItem.campaign_id == campaign.id]
+    if f.unit:
+        clauses.append(QueueItem.unit_id == f.unit)
+    if f.cluster:
+        clauses.append(QueueItem.cluster_id == f.cluster)
+    if f.group:
+        clauses.append(QueueItem.task_group_id == f.group)
+    if kind and f.kind:
+        clauses.append(QueueItem.subject_type == f.kind)
+    if state and f.state != "all":
+        clauses.append(QueueItem.state == f.state)
+    if f.age:
+        clauses.append(QueueItem.submitted_at < now - timedelta(days=f.age))
+    return clauses
+
+
+def _order(f: QueueFilters, criterion):
+    gap = sa.func.coalesce(QueueItem.self_score, 0) - sa.func.coalesce(QueueItem.approved_score, QueueItem.self_score, 0)
+    return {
+        "oldest": [QueueItem.submitted_at.asc(), QueueItem.id.asc()],
+        "newest": [QueueItem.submitted_at.desc(), QueueItem.id.desc()],
+        "unit": [Unit.code.asc(), QueueItem.submitted_at.asc(), QueueItem.id.asc()],
+        "criterion": [criterion.position.asc(), QueueItem.submitted_at.asc(), QueueItem.id.asc()],
+        "gap": [gap.desc(), QueueItem.id.asc()],
+    }[f.sort]
+
+
+def queue_page(campaign: Campaign, f: QueueFilters, overdue_days: int, per_page: int = PER_PAGE,
+               now: datetime | None = None) -> QueuePage:
+    now = now or utcnow()
+    where = _where(campaign, f, now)
+    criterion = aliased(Criterion)
+    rows = db.session.execute(
+        sa.select(QueueItem)
+        .join(Unit, Unit.id == QueueItem.unit_id)
+        .outerjoin(criterion, criterion.id == QueueItem.criterion_id)
+        .options(contains_eager(QueueItem.unit), contains_eager(QueueItem.criterion.of_type(criterion)))
+        .where(*where)
+        .order_by(*_order(f, criterion))
+        .limit(per_page).offset((f.page - 1) * per_page)
+    ).scalars().all()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(*where))
+    state_counts = dict(db.session.execute(
+        sa.select(QueueItem.state, sa.func.count()).where(*_where(campaign, f, now, state=False))
+        .group_by(QueueItem.state)).all())
+    state_counts["all"] = sum(state_counts.values())
+    kind_counts = dict(db.session.execute(
+        sa.select(QueueItem.subject_type, sa.func.count()).where(*_where(campaign, f, now, kind=False))
+        .group_by(QueueItem.subject_type)).all())
+    return QueuePage(rows, total, f, state_counts, kind_counts, shared_evidence_for(rows),
+                     overdue_limit(overdue_days, now))
+
+
+def shared_evidence_for(rows: list[QueueItem]) -> set[tuple[int, int]]:
+    """(unit, criterion) pairs on this page whose evidence files also appear in another unit."""
+    pairs = {(r.unit_id, r.criterion_id) for r in rows if r.criterion_id}
+    if not pairs:
+        return set()
+    other = aliased(Evidence)
+    found = db.session.execute(
+        sa.select(Evidence.unit_id, Evidence.criterion_id).distinct()
+        .where(sa.tuple_(Evidence.unit_id, Evidence.criterion_id).in_(pairs), Evidence.sha256.is_not(None))
+        .where(sa.exists().where(other.sha256 == Evidence.sha256, other.unit_id != Evidence.unit_id))
+    ).all()
+    return {tuple(pair) for pair in found}
+
+
+def open_count(campaign: Campaign | None) -> int:
+    if campaign is None:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(
+        QueueItem.campaign_id == campaign.id, QueueItem.state == "submitted")) or 0
+
+
+def unit_gaps(campaign: Campaign) -> list[tuple[Unit, object, object, int]]:
+    """Per unit: Σ self-scores and Σ approved scores of its decided score lines, and how many."""
+    return db.session.execute(
+        sa.select(Unit, sa.func.sum(QueueItem.self_score), sa.func.sum(QueueItem.approved_score), sa.func.count())
+        .join(QueueItem, QueueItem.unit_id == Unit.id)
+        .where(QueueItem.campaign_id == campaign.id, QueueItem.state == "approved",
+               QueueItem.subject_type == "score_line")
+        .group_by(Unit.id).order_by((sa.func.sum(QueueItem.self_score) - sa.func.sum(QueueItem.approved_score)).desc())
+    ).all()
+
+
+def overdue_limit(days: int, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=days)
+
+
+def shared_evidence_units(rows: list[Evidence]) -> dict[int, list[str]]:
+    """For each file of an item: the other units that hold a file with the same SHA-256."""
+    hashes = {e.sha256 for e in rows if e.sha256}
+    if not hashes:
+        return {}
+    unit_id = rows[0].unit_id
+    found = db.session.execute(
+        sa.select(Evidence.sha256, Unit.short_name).distinct().join(Unit, Unit.id == Evidence.unit_id)
+        .where(Evidence.sha256.in_(hashes), Evidence.unit_id != unit_id)).all()
+    by_hash: dict[str, list[str]] = {}
+    for sha, name in found:
+        by_hash.setdefault(sha, []).append(name)
+    return {e.id: sorted(by_hash[e.sha256]) for e in rows if e.sha256 in by_hash}

@@ -1,0 +1,68 @@
+"""The approval queue's rows, kept in step with their subjects.
+
+Each reviewable kind has an adapter that says where it belongs (campaign, unit, cluster, task
+group) and what the queue shows of it; :func:`sync` is called by :func:`portal.workflow.apply`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from portal import live
+from portal.extensions import db
+from portal.models import Criterion, QueueItem, Registration, ScoreLine, Unit
+
+
+def _unit_fields(unit_id: int) -> dict:
+    cluster_id = db.session.execute(db.select(Unit.cluster_id).where(Unit.id == unit_id)).scalar()
+    return {"unit_id": unit_id, "cluster_id": cluster_id}
+
+
+def _score_line(line: ScoreLine) -> dict:
+    criterion = db.session.get(Criterion, line.criterion_id)
+    return {
+        "campaign_id": line.campaign_id, **_unit_fields(line.unit_id), "task_group_id": criterion.parent_id,
+        "criterion_id": criterion.id, "self_score": line.self_score, "approved_score": line.approved_score,
+    }
+
+
+def _registration(registration: Registration) -> dict:
+    return {"campaign_id": registration.campaign_id, **_unit_fields(registration.unit_id),
+            "task_group_id": None, "criterion_id": None, "self_score": None, "approved_score": None}
+
+
+ADAPTERS: dict[type, tuple[str, Callable]] = {
+    ScoreLine: ("score_line", _score_line),
+    Registration: ("registration", _registration),
+}
+KINDS = [kind for kind, _adapter in ADAPTERS.values()]
+
+
+def register(model: type, kind: str, adapter: Callable) -> None:
+    """A new kind of reviewable item joins the queue (nominations do this)."""
+    ADAPTERS[model] = (kind, adapter)
+    if kind not in KINDS:
+        KINDS.append(kind)
+
+
+def sync(obj, action: str, user, now: datetime) -> QueueItem:
+    kind, adapter = ADAPTERS[type(obj)]
+    fields = adapter(obj)  # before a new row joins the session (its autoflush would insert it half-filled)
+    item = db.session.execute(
+        db.select(QueueItem).where(QueueItem.subject_type == kind, QueueItem.subject_id == obj.id)
+    ).scalar_one_or_none()
+    if item is None:
+        item = QueueItem(subject_type=kind, subject_id=obj.id, submissions=0)
+        db.session.add(item)
+    for key, value in fields.items():
+        setattr(item, key, value)
+    item.state = obj.state.value
+    if action == "submit":
+        item.submitted_at = now
+        item.submissions = (item.submissions or 0) + 1
+        item.decided_at = item.decided_by_id = None
+    else:
+        item.decided_at = now
+        item.decided_by_id = user.id
+    live.bump(live.QUEUE)
+    return item

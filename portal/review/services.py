@@ -1,0 +1,168 @@
+"""Reviewers' decisions, comments and notifications. Plain functions; callers commit once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import workflow
+from portal.access import Action, ensure
+from portal.extensions import db
+from portal.models import Comment, Registration, Role, ScoreLine, User, utcnow
+from portal.notifications import services as notifications
+from portal.workflow import WorkflowError
+from portal.workspace.services import Conflict, parse_score
+
+MAX_COMMENT = 4000
+
+
+class DecisionError(WorkflowError):
+    """A decision refused for its input (missing reason, bad score); ``field`` names the input."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message, status=422)
+        self.field = field
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is not None and version != obj.version:
+        raise Conflict()
+
+
+def _text(value: str | None, field: str, missing: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DecisionError(missing, field)
+    if len(text) > MAX_COMMENT:
+        raise DecisionError(_("At most %(n)s characters.", n=MAX_COMMENT), field)
+    return text
+
+
+def _decided(obj, reviewer: User) -> None:
+    obj.decided_by_id = reviewer.id
+    obj.decided_by = reviewer
+    obj.decided_at = utcnow()
+
+
+def _check_open(obj, action: str, reviewer: User) -> None:
+    """Refuse before anything is touched (a second reviewer, a wrong state)."""
+    workflow.check(obj, action, reviewer)
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict() from None
+
+
+def approve_score(line: ScoreLine, reviewer: User, version: int | None = None) -> None:
+    """Approved score = self score."""
+    _check_version(line, version)
+    before = {"approved_score": line.approved_score}
+    _check_open(line, "approve", reviewer)
+    line.approved_score, line.review_reason = line.self_score, ""
+    workflow.apply(line, "approve", reviewer, before=before, after={"approved_score": line.self_score})
+    _decided(line, reviewer)
+    notify_unit(line, "approved", {"score": line.approved_score})
+    _flush()
+
+
+def adjust_score(line: ScoreLine, reviewer: User, raw_score: str | None, reason: str | None,
+                 version: int | None = None) -> None:
+    """A different approved score, with the reason the unit will read."""
+    ensure(reviewer, Action.REVIEW, line)
+    score, error = parse_score(raw_score, line.criterion)
+    if error or score is None:
+        raise DecisionError(error or _("Enter the approved score."), "approved_score")
+    reason = _text(reason, "reason", _("Give the reason for the adjusted score."))
+    _check_version(line, version)
+    before = {"approved_score": line.approved_score}
+    _check_open(line, "adjust", reviewer)
+    line.approved_score, line.review_reason = score, reason
+    workflow.apply(line, "adjust", reviewer, before=before,
+                   after={"approved_score": score, "self_score": line.self_score, "reason": reason})
+    _decided(line, reviewer)
+    notify_unit(line, "adjusted", {"score": score, "self_score": line.self_score, "reason": reason})
+    _flush()
+
+
+def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | None, version: int | None = None) -> None:
+    """Send back to the unit with a comment; the comment joins the item's thread."""
+    ensure(reviewer, Action.REVIEW, obj)
+    text = _text(comment, "comment", _("Write what the unit must change."))
+    _check_version(obj, version)
+    workflow.apply(obj, "return", reviewer, after={"comment": text})
+    obj.review_comment = text
+    _decided(obj, reviewer)
+    db.session.add(Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
+                           author_id=reviewer.id, body=text))
+    notify_unit(obj, "returned", {"comment": text})
+    _flush()
+
+
+def accept_registration(registration: Registration, reviewer: User, version: int | None = None) -> None:
+    _check_version(registration, version)
+    workflow.apply(registration, "accept", reviewer)
+    registration.review_comment = ""
+    _decided(registration, reviewer)
+    notify_unit(registration, "accepted", {})
+    _flush()
+
+
+@dataclass
+class BulkOutcome:
+    line_id: int
+    label: str
+    ok: bool
+    message: str = ""
+
+
+def bulk_approve(line_ids: list[int], reviewer: User) -> list[BulkOutcome]:
+    """Each item succeeds or fails on its own (a savepoint each); the reviewer sees which and why."""
+    outcomes = []
+    lines = {line.id: line for line in db.session.execute(
+        db.select(ScoreLine).where(ScoreLine.id.in_(line_ids))).scalars()}
+    for line_id in line_ids:
+        line = lines.get(line_id)
+        if line is None:
+            outcomes.append(BulkOutcome(line_id, f"#{line_id}", False, _("not found")))
+            continue
+        label = f"{line.unit.short_name} · {line.criterion.code}"
+        savepoint = db.session.begin_nested()
+        try:
+            approve_score(line, reviewer)
+            savepoint.commit()
+            outcomes.append(BulkOutcome(line_id, label, True))
+        except WorkflowError as exc:
+            savepoint.rollback()
+            outcomes.append(BulkOutcome(line_id, label, False, exc.message))
+    return outcomes
+
+
+def add_comment(obj, user: User, body: str | None) -> Comment:
+    """A message in the item's thread: reviewers on any item, officers on their own unit's."""
+    ensure(user, Action.VIEW, obj)
+    if user.role not in (Role.UNIT_OFFICER, Role.REVIEWER, Role.ADMIN):
+        raise WorkflowError(_("You cannot comment on this item."), status=403)
+    text = _text(body, "body", _("Write a comment first."))
+    comment = Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
+                      author_id=user.id, body=text)
+    db.session.add(comment)
+    workflow.record(obj, "comment", user, after={"comment": text})
+    if user.role is not Role.UNIT_OFFICER:
+        notify_unit(obj, "commented", {"comment": text[:200]})
+    db.session.flush()
+    return comment
+
+
+def comments_for(obj) -> list[Comment]:
+    return db.session.execute(
+        db.select(Comment).where(Comment.subject_type == workflow.subject_type(obj), Comment.subject_id == obj.id)
+        .order_by(Comment.created_at, Comment.id)).scalars().all()
+
+
+def notify_unit(obj, kind: str, data: dict) -> None:
+    if isinstance(obj, ScoreLine):
+        data = dict(data, code=obj.criterion.code)
+    notifications.notify_unit(obj.unit_id, kind, workflow.subject_type(obj), obj.id, data)

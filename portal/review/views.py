@@ -1,0 +1,256 @@
+"""The provincial board's approval queue: list with filters, item detail in place, decisions,
+bulk approval, comments; live rows and a navigation badge that cost one integer read when idle."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import htmx, live
+from portal.access import Action, authorize, roles_required
+from portal.campaign.services import current_campaign
+from portal.evidence.services import evidence_for, same_file_elsewhere
+from portal.extensions import db
+from portal.models import AuditEvent, Cluster, Commitment, Criterion, Registration, Role, ScoreLine, Unit
+from portal.review import queries, services
+from portal.review.diff import submission_diff
+from portal.workflow import WorkflowError, allowed_actions, subject_type
+
+bp = Blueprint("review", __name__)
+reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
+SUBJECTS = {"score_line": ScoreLine, "registration": Registration}
+
+
+def _campaign():
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def _page(campaign, filters):
+    return queries.queue_page(campaign, filters, current_app.config["REVIEW_OVERDUE_DAYS"])
+
+
+def _filter_choices(campaign):
+    return {
+        "units": db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None)).order_by(Unit.code)).scalars().all(),
+        "clusters": db.session.execute(db.select(Cluster).order_by(Cluster.code)).scalars().all(),
+        "groups": db.session.execute(db.select(Criterion).where(
+            Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None)).order_by(Criterion.position)).scalars().all(),
+    }
+
+
+@bp.get("/")
+@reviewers_only
+def queue():
+    campaign = _campaign()
+    filters = queries.QueueFilters.from_args(request.args)
+    page = _page(campaign, filters)
+    version = live.current(live.QUEUE)
+    if htmx.wants_partial("queue-results"):
+        response = current_app.make_response(render_template("review/_queue_results.html", page=page, version=version))
+    else:
+        response = current_app.make_response(render_template(
+            "review/queue.html", page=page, version=version, campaign=campaign, sorts=queries.SORTS,
+            states=queries.STATES, kinds=queries.KINDS, **_filter_choices(campaign)))
+    response.headers.add("Vary", htmx.HX_REQUEST)
+    return response
+
+
+@bp.get("/rows")
+@reviewers_only
+def queue_rows():
+    """The live poll: 204 while the queue's change counter equals the one the page shows."""
+    shown = request.args.get("v", type=int)
+    version = live.current(live.QUEUE)
+    if shown == version:
+        return "", 204
+    campaign = _campaign()
+    page = _page(campaign, queries.QueueFilters.from_args(request.args))
+    return render_template("review/_queue_results.html", page=page, version=version)
+
+
+@bp.get("/badge")
+@reviewers_only
+def badge():
+    """The navigation badge's poll: same rule, one integer read when nothing changed."""
+    version = live.current(live.QUEUE)
+    if request.args.get("v", type=int) == version:
+        return "", 204
+    return render_template("review/_queue_badge.html", queue_badge={
+        "count": queries.open_count(current_campaign()), "version": version})
+
+
+def load_subject(kind: str, subject_id: int):
+    model = SUBJECTS.get(kind)
+    if model is None:
+        abort(404)
+    return authorize(Action.REVIEW, db.get_or_404(model, subject_id))
+
+
+def _detail_context(obj, **extra):
+    kind = subject_type(obj)
+    context = {
+        "obj": obj, "kind": kind, "actions": allowed_actions(obj),
+        "comments": services.comments_for(obj),
+        "history": db.session.execute(db.select(AuditEvent).where(
+            AuditEvent.subject_type == kind, AuditEvent.subject_id == obj.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).scalars().all(),
+        "errors": {}, "values": {},
+    }
+    if kind == "score_line":
+        evidence = evidence_for(obj)
+        context.update(evidence=evidence, duplicates=same_file_elsewhere(evidence),
+                       other_units=queries.shared_evidence_units(evidence), diff=submission_diff(obj),
+                       commitment=_commitment(obj))
+    else:
+        context.update(card=_registration_card(obj))
+    context.update(extra)
+    return context
+
+
+def _commitment(line):
+    return db.session.execute(db.select(Commitment).where(
+        Commitment.unit_id == line.unit_id, Commitment.criterion_id == line.criterion_id)).scalar_one_or_none()
+
+
+def _registration_card(registration):
+    return db.session.execute(
+        db.select(Commitment).join(Criterion, Criterion.id == Commitment.criterion_id)
+        .where(Commitment.registration_id == registration.id).order_by(Criterion.position)).scalars().all()
+
+
+@bp.get("/items/<kind>/<int:subject_id>")
+@reviewers_only
+def item(kind: str, subject_id: int):
+    obj = load_subject(kind, subject_id)
+    context = _detail_context(obj)
+    if htmx.wants_partial("queue-detail"):
+        return render_template("review/_detail.html", **context)
+    return render_template("review/item.html", **context)
+
+
+def _after_decision(obj, message: str | None = None, status: int = 200, **extra):
+    """htmx: the detail again plus the queue row (out of band); otherwise back to the queue."""
+    if htmx.is_htmx():
+        from portal.models import QueueItem
+
+        row = db.session.execute(db.select(QueueItem).where(
+            QueueItem.subject_type == subject_type(obj), QueueItem.subject_id == obj.id)).scalar_one_or_none()
+        body = render_template("review/_detail.html", **_detail_context(obj, message=message, failed=status != 200, **extra))
+        if row is not None and status == 200:
+            page = queries.QueuePage([row], 1, queries.QueueFilters(), {}, {}, queries.shared_evidence_for([row]),
+                                     queries.overdue_limit(current_app.config["REVIEW_OVERDUE_DAYS"]))
+            body += render_template("review/_queue_row.html", item=row, page=page, oob=True)
+        response = current_app.make_response((body, status))
+        if status == 200:
+            response.headers[htmx.HX_TRIGGER] = "queueChanged"
+        return response
+    flash(message, "success" if status == 200 else "error")
+    if status == 200:
+        return redirect(url_for(".queue"), code=303)
+    return redirect(url_for(".item", kind=subject_type(obj), subject_id=obj.id), code=303)
+
+
+def _decide(obj, action, *args):
+    try:
+        action(obj, current_user, *args)
+        db.session.commit()
+    except services.DecisionError as exc:
+        db.session.rollback()
+        return _after_decision(obj, exc.message, exc.status, errors={exc.field: exc.message}, values=request.form)
+    except WorkflowError as exc:
+        db.session.rollback()
+        return _after_decision(obj, exc.message, exc.status)
+    return None
+
+
+@bp.post("/score-lines/<int:line_id>/approve")
+@reviewers_only
+def approve(line_id: int):
+    line = load_subject("score_line", line_id)
+    refused = _decide(line, services.approve_score, request.form.get("version", type=int))
+    return refused or _after_decision(line, _("Approved %(code)s of %(unit)s.", code=line.criterion.code,
+                                                 unit=line.unit.short_name))
+
+
+@bp.post("/score-lines/<int:line_id>/adjust")
+@reviewers_only
+def adjust(line_id: int):
+    line = load_subject("score_line", line_id)
+    refused = _decide(line, services.adjust_score, request.form.get("approved_score"), request.form.get("reason"),
+                      request.form.get("version", type=int))
+    return refused or _after_decision(line, _("Approved %(code)s of %(unit)s with an adjusted score.",
+                                                 code=line.criterion.code, unit=line.unit.short_name))
+
+
+@bp.post("/items/<kind>/<int:subject_id>/return")
+@reviewers_only
+def return_item(kind: str, subject_id: int):
+    obj = load_subject(kind, subject_id)
+    refused = _decide(obj, services.return_item, request.form.get("comment"), request.form.get("version", type=int))
+    return refused or _after_decision(obj, _("Returned to %(unit)s with your comment.", unit=obj.unit.short_name))
+
+
+@bp.post("/registrations/<int:registration_id>/accept")
+@reviewers_only
+def accept(registration_id: int):
+    registration = load_subject("registration", registration_id)
+    refused = _decide(registration, services.accept_registration, request.form.get("version", type=int))
+    return refused or _after_decision(registration, _("Accepted the registration of %(unit)s.",
+                                                         unit=registration.unit.short_name))
+
+
+@bp.post("/items/<kind>/<int:subject_id>/comments")
+@reviewers_only
+def comment(kind: str, subject_id: int):
+    obj = load_subject(kind, subject_id)
+    try:
+        services.add_comment(obj, current_user, request.form.get("body"))
+        db.session.commit()
+    except WorkflowError as exc:
+        db.session.rollback()
+        return _comments_response(obj, exc.message, exc.status)
+    return _comments_response(obj, None, 200)
+
+
+def _comments_response(obj, message, status):
+    if htmx.is_htmx():
+        return render_template("review/_comments.html", obj=obj, kind=subject_type(obj),
+                               comments=services.comments_for(obj), message=message,
+                               post_url=url_for(".comment", kind=subject_type(obj), subject_id=obj.id)), status
+    if message:
+        flash(message, "error")
+    return redirect(url_for(".item", kind=subject_type(obj), subject_id=obj.id, _anchor="comments"), code=303)
+
+
+@bp.post("/bulk-approve")
+@reviewers_only
+def bulk_approve():
+    ids = [int(v) for v in request.form.getlist("line") if v.isdigit()][:500]
+    if not ids:
+        flash(_("Select at least one score line."), "warning")
+        return redirect(request.referrer or url_for(".queue"), code=303)
+    for line_id in ids:  # the same access rule as one by one
+        authorize(Action.REVIEW, db.get_or_404(ScoreLine, line_id))
+    outcomes = services.bulk_approve(ids, current_user)
+    db.session.commit()
+    done = [o for o in outcomes if o.ok]
+    failed = [o for o in outcomes if not o.ok]
+    if done:
+        flash(_("%(n)s item(s) approved.", n=len(done)), "success")
+    for outcome in failed:
+        flash(_("%(item)s was not approved: %(why)s", item=outcome.label, why=outcome.message), "error")
+    target = url_for(".queue", **queries.QueueFilters.from_args(request.form).args())
+    if htmx.is_htmx():
+        return htmx.client_redirect(target)
+    return redirect(target, code=303)
+
+
+@bp.get("/gaps")
+@reviewers_only
+def gaps():
+    campaign = _campaign()
+    return render_template("review/gaps.html", campaign=campaign, rows=queries.unit_gaps(campaign))
+
