@@ -23,7 +23,8 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # a working day from sign-in
+    SESSION_REFRESH_EACH_REQUEST = False  # no new cookie on every poll
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     BABEL_DEFAULT_LOCALE = "vi"

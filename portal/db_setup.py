@@ -22,6 +22,9 @@ def init_database(app: Flask) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Fresh planner statistics where they are missing or stale (SQLite's advice for long-lived
+            # connections); without them a filtered queue may pick the wrong index.
+            cursor.execute("PRAGMA optimize=0x10002")
         cursor.close()
 
 

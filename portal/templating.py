@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
 from portal.labels import file_kind, history_label, kind_label, label, queue_state_label, state_label
@@ -23,10 +23,29 @@ def fmt_date(value: date | datetime | None) -> str:
 
 
 def fmt_points(value: Decimal | float | int | None) -> str:
-    """Points with up to two decimals, in the locale's separators (Vietnamese: 12,5)."""
+    """Points with up to two decimals, in the locale's separators (Vietnamese: 12,5).
+
+    Points below 1000 (all of them, in practice) skip Babel's general formatter: a queue page
+    formats a few hundred of them."""
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0.##")
+    number = Decimal(value).quantize(Decimal("0.01"))
+    if abs(number) >= 1000:
+        return format_decimal(value, format="#,##0.##")
+    text = format(number, "f").rstrip("0").rstrip(".")
+    return text.replace(".", _decimal_symbol()) if "." in text else text
+
+
+def _decimal_symbol() -> str:
+    """The current locale's decimal separator, looked up once per request."""
+    from flask import g, has_app_context
+
+    if has_app_context() and "decimal_symbol" in g:
+        return g.decimal_symbol
+    symbol = get_locale().number_symbols.get("latn", {}).get("decimal", ".") if get_locale() else "."
+    if has_app_context():
+        g.decimal_symbol = symbol
+    return symbol
 
 
 def fmt_filesize(size: int | None) -> str:
@@ -37,6 +56,13 @@ def fmt_filesize(size: int | None) -> str:
     if size < 1024 * 1024:
         return f"{format_decimal(size / 1024, format='#,##0.#')} KB"
     return f"{format_decimal(size / 1024 / 1024, format='#,##0.#')} MB"
+
+
+def select_options(pairs, selected) -> Markup:
+    """<option> tags for a long list (a thousand units), joined in Python rather than a template loop."""
+    return Markup("".join(
+        f'<option value="{value}"{" selected" if value == selected else ""}>{escape(text)}</option>'
+        for value, text in pairs))
 
 
 def htmx_script() -> Markup:
@@ -107,6 +133,7 @@ def init_templating(app: Flask) -> None:
         csrf_token_value=generate_csrf,
         current_locale=lambda: str(get_locale()),
         days_until=days_until,
+        select_options=select_options,
         ScoreState=ScoreState,
         RegistrationState=RegistrationState,
     )

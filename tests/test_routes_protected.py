@@ -5,7 +5,7 @@ from flask import url_for
 
 from portal import create_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "home.set_language"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "home.set_language", "home.healthz"}
 
 
 def _all_routes():
@@ -42,3 +42,9 @@ def test_anonymous_htmx_gets_401_with_redirect_header(client, endpoint, method, 
     response = client.open(url, method=method, headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert "/login" in response.headers["HX-Redirect"]
+
+
+def test_health_check_is_public_and_minimal(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok"
+    assert "Set-Cookie" not in response.headers

@@ -53,6 +53,7 @@ def login():
                 throttle.record_success(form.username.data, address)
                 _fresh_session()  # nothing from before sign-in carries over
                 login_user(user)
+                session["role"] = user.role.value  # lets idle polls answer without loading the user
                 session.permanent = True
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"), code=303)
     elif request.method == "POST":

@@ -174,8 +174,9 @@ def _advance_registration(registration, target: RegistrationState, officer, revi
 def _advance_lines(rows, plan, officer, reviewer, rng) -> None:
     submitted = rows[: round(len(rows) * plan["submitted"]) if rows else 0]
     for row in submitted:
-        row.line.submitted_at = utcnow()
-        workflow.apply(row.line, "submit", officer, after=submission_snapshot(row.line))
+        # spread over the last weeks, so waiting times and overdue flags show
+        row.line.submitted_at = utcnow() - timedelta(days=rng.randint(0, 18), hours=rng.randint(0, 8))
+        workflow.apply(row.line, "submit", officer, after=submission_snapshot(row.line), now=row.line.submitted_at)
     approved_count = round(len(rows) * plan["approved"])
     for row in submitted[:approved_count]:
         line = row.line

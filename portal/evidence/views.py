@@ -31,8 +31,12 @@ def _send(evidence: Evidence, as_attachment: bool):
                          conditional=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
-    # Even shown inline, the file can run nothing and load nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'; sandbox"
+    # Even shown inline, the file can run nothing and load nothing; only this portal may frame it.
+    policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
+    if evidence.content_type != "application/pdf":  # Chromium's PDF viewer does not run in a sandbox
+        policy += "; sandbox"
+    response.headers["Content-Security-Policy"] = policy
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -26,6 +26,12 @@ def index():
     return render_template(HOME_TEMPLATES[current_user.role], campaign=campaign, **overview)
 
 
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and benchmarks: the framework's minimum, no session, no database."""
+    return "ok", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+
+
 @bp.post("/language/<lang>")
 def set_language(lang: str):
     """Switch the interface language; works signed in or not (the sign-in page has the switch)."""

@@ -25,10 +25,15 @@ class QueueItem(Base):
     __tablename__ = "queue_item"
     __table_args__ = (
         sa.UniqueConstraint("subject_type", "subject_id"),
-        sa.Index("ix_queue_item_open", "campaign_id", "state", "submitted_at"),
-        sa.Index("ix_queue_item_unit", "campaign_id", "unit_id", "state"),
-        sa.Index("ix_queue_item_cluster", "campaign_id", "cluster_id", "state"),
-        sa.Index("ix_queue_item_group", "campaign_id", "task_group_id", "state"),
+        # Covering indexes: each filter's rows, counts and order come from its index alone.
+        sa.Index("ix_queue_item_open", "campaign_id", "state", "submitted_at", "subject_type"),
+        sa.Index("ix_queue_item_facets", "campaign_id", "state", "subject_type"),
+        sa.Index("ix_queue_item_waiting", "campaign_id", "submitted_at"),
+        sa.Index("ix_queue_item_unit", "campaign_id", "unit_id", "state", "submitted_at", "subject_type"),
+        sa.Index("ix_queue_item_cluster", "campaign_id", "cluster_id", "state", "submitted_at", "subject_type"),
+        sa.Index("ix_queue_item_group", "campaign_id", "task_group_id", "state", "submitted_at", "subject_type"),
+        sa.Index("ix_queue_item_gap", "campaign_id", "state", "gap"),
+        sa.Index("ix_queue_item_gap_all", "campaign_id", "gap"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +50,8 @@ class QueueItem(Base):
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     self_score: Mapped[Optional[Decimal]] = mapped_column(Points)
     approved_score: Mapped[Optional[Decimal]] = mapped_column(Points)
+    # approved − self once decided (negative: the reviewer gave less); 0 otherwise. Stored to sort on.
+    gap: Mapped[Decimal] = mapped_column(Points, default=Decimal(0))
     submissions: Mapped[int] = mapped_column(default=0)
 
     unit: Mapped[Unit] = relationship()

@@ -39,13 +39,19 @@ def mark_all_read(user: User) -> int:
 
 def message(notification: Notification) -> str:
     """The notification's sentence in the reader's language."""
-    data = notification.data or {}
+    from portal.templating import fmt_points
+
+    data = dict(notification.data or {})
+    for key in ("score", "self_score"):
+        if data.get(key) is not None:
+            data[key] = fmt_points(Decimal(data[key]))
     what = (_("Criterion %(code)s", code=data["code"]) if data.get("code")
             else _("Your pledge registration"))
     texts = {
         "approved": lambda: _("%(what)s was approved: %(score)s points.", what=what, score=data.get("score")),
-        "adjusted": lambda: _("%(what)s was approved with %(score)s points instead of %(self)s: %(reason)s",
-                              what=what, score=data.get("score"), self=data.get("self_score"), reason=data.get("reason")),
+        "adjusted": lambda: _("%(what)s was approved with %(score)s points instead of %(claimed)s: %(reason)s",
+                              what=what, score=data.get("score"), claimed=data.get("self_score"),
+                              reason=data.get("reason")),
         "returned": lambda: _("%(what)s was returned for changes: %(comment)s", what=what, comment=data.get("comment")),
         "accepted": lambda: _("%(what)s was accepted.", what=what),
         "commented": lambda: _("New comment on %(what)s: %(comment)s", what=what, comment=data.get("comment")),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from portal import live
 from portal.extensions import db
@@ -57,6 +58,8 @@ def sync(obj, action: str, user, now: datetime) -> QueueItem:
     for key, value in fields.items():
         setattr(item, key, value)
     item.state = obj.state.value
+    item.gap = (item.approved_score - item.self_score
+                if item.approved_score is not None and item.self_score is not None else Decimal(0))
     if action == "submit":
         item.submitted_at = now
         item.submissions = (item.submissions or 0) + 1

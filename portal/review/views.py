@@ -2,7 +2,9 @@
 bulk approval, comments; live rows and a navigation badge that cost one integer read when idle."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +20,7 @@ from portal.workflow import WorkflowError, allowed_actions, subject_type
 
 bp = Blueprint("review", __name__)
 reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
+REVIEWER_ROLES = {Role.REVIEWER.value, Role.ADMIN.value}
 SUBJECTS = {"score_line": ScoreLine, "registration": Registration}
 
 
@@ -34,7 +37,9 @@ def _page(campaign, filters):
 
 def _filter_choices(campaign):
     return {
-        "units": db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None)).order_by(Unit.code)).scalars().all(),
+        # (id, short name) pairs only: a province may have a thousand units
+        "units": db.session.execute(db.select(Unit.id, Unit.short_name).where(Unit.cluster_id.is_not(None))
+                                    .order_by(Unit.code)).all(),
         "clusters": db.session.execute(db.select(Cluster).order_by(Cluster.code)).scalars().all(),
         "groups": db.session.execute(db.select(Criterion).where(
             Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None)).order_by(Criterion.position)).scalars().all(),
@@ -58,13 +63,30 @@ def queue():
     return response
 
 
+def idle_poll(counter: str, param: str = "v"):
+    """A poll from a signed-in reviewer whose shown value is current: 204 from the signed session
+    and one integer read, without loading the user. Anything that returns data goes the full way."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if session.get("role") in REVIEWER_ROLES and session.get("_user_id"):
+                shown = request.args.get(param, type=int)
+                if shown is not None and shown == live.current(counter):
+                    return "", 204
+            return reviewers_only(view)(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 @bp.get("/rows")
-@reviewers_only
+@idle_poll(live.QUEUE)
 def queue_rows():
     """The live poll: 204 while the queue's change counter equals the one the page shows."""
-    shown = request.args.get("v", type=int)
     version = live.current(live.QUEUE)
-    if shown == version:
+    if request.args.get("v", type=int) == version:
         return "", 204
     campaign = _campaign()
     page = _page(campaign, queries.QueueFilters.from_args(request.args))
@@ -72,7 +94,7 @@ def queue_rows():
 
 
 @bp.get("/badge")
-@reviewers_only
+@idle_poll(live.QUEUE)
 def badge():
     """The navigation badge's poll: same rule, one integer read when nothing changed."""
     version = live.current(live.QUEUE)

@@ -120,7 +120,7 @@ def test_download_is_an_attachment_with_nosniff(client, officer, units):
     line = line_of(units[0], "1.1")
     upload(client, line, ("Kế hoạch.pdf", samples.pdf()))
     evidence = db.session.execute(db.select(Evidence)).scalar_one()
-    response = client.get(f"/evidence/{evidence.id}/download")
+    response = download = client.get(f"/evidence/{evidence.id}/download")
     assert response.status_code == 200 and response.data == samples.pdf()
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "K%E1%BA%BF" in response.headers["Content-Disposition"]  # the original name, encoded
@@ -128,7 +128,9 @@ def test_download_is_an_attachment_with_nosniff(client, officer, units):
     assert response.headers["Content-Type"] == "application/pdf"
     preview = client.get(f"/evidence/{evidence.id}/preview")
     assert preview.headers["Content-Disposition"].startswith("inline")
-    assert "sandbox" in preview.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in preview.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]
+    assert download.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_document_reference(client, officer, units):
