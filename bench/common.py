@@ -14,23 +14,14 @@ sys.path.insert(0, str(ROOT))
 
 def make_app(name: str):
     """The portal on a fresh database: $BENCH_DATABASE_URL, or a temporary SQLite file."""
-    from flask_migrate import upgrade
-
     from portal import create_app
+    from portal.db_setup import rebuild_schema
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix=f'bench-{name}-')}/bench.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench",
                       "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-uploads-")})
     with app.app_context():
-        from portal.extensions import db
-
-        if db.engine.dialect.name == "postgresql":
-            import sqlalchemy as sa
-
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-                conn.execute(sa.text("CREATE SCHEMA public"))
-        upgrade()
+        rebuild_schema()
     return app
 
 

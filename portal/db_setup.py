@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from portal.extensions import db
 
@@ -28,4 +27,17 @@ def init_database(app: Flask) -> None:
         cursor.close()
 
 
-__all__ = ["init_database", "Engine"]
+def rebuild_schema() -> None:
+    """Drop everything and build the schema again with the migrations (tests and benchmarks only)."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()

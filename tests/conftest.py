@@ -10,11 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 
 from portal import create_app
+from portal.db_setup import rebuild_schema
 from portal.extensions import db
 from portal.models import Base, Role
 from tests import factories
@@ -33,11 +32,7 @@ def database_url(tmp_path_factory) -> str:
     url = _database_url(tmp_path_factory.mktemp("db"))
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-                conn.execute(sa.text("CREATE SCHEMA public"))
-        upgrade()
+        rebuild_schema()
         db.engine.dispose()
     return app.config["SQLALCHEMY_DATABASE_URI"]
 
@@ -59,6 +54,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "REDIS_URL": None,
+        "QUEUE_POLL_SECONDS": 1,
+        "BADGE_POLL_SECONDS": 1,
     }
     config.update(overrides)
     app = create_app(config)

@@ -154,17 +154,10 @@ def item(kind: str, subject_id: int):
 
 
 def _after_decision(obj, message: str | None = None, status: int = 200, **extra):
-    """htmx: the detail again plus the queue row (out of band); otherwise back to the queue."""
+    """htmx: the detail again, and a "queueChanged" event on which the rows refresh themselves
+    (with the reviewer's own filters); otherwise back to the queue."""
     if htmx.is_htmx():
-        from portal.models import QueueItem
-
-        row = db.session.execute(db.select(QueueItem).where(
-            QueueItem.subject_type == subject_type(obj), QueueItem.subject_id == obj.id)).scalar_one_or_none()
         body = render_template("review/_detail.html", **_detail_context(obj, message=message, failed=status != 200, **extra))
-        if row is not None and status == 200:
-            page = queries.QueuePage([row], 1, queries.QueueFilters(), {}, {}, queries.shared_evidence_for([row]),
-                                     queries.overdue_limit(current_app.config["REVIEW_OVERDUE_DAYS"]))
-            body += render_template("review/_queue_row.html", item=row, page=page, oob=True)
         response = current_app.make_response((body, status))
         if status == 200:
             response.headers[htmx.HX_TRIGGER] = "queueChanged"

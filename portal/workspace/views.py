@@ -263,17 +263,24 @@ def preview_score(line_id: int):
 @bp.post("/score-lines/<int:line_id>/submit")
 @officer_only
 def submit_score(line_id: int):
+    """Save what the form holds, then submit it — one step for the officer, one transaction."""
     line = _load(ScoreLine, line_id)
     form = ScoreForm()
-    status, message = 200, None
+    errors, message, status = None, None, 200
     try:
-        services.submit_score_line(line, current_user, services.local_today(), form.version.data)
+        if "self_score" in request.form:
+            services.save_score_line(line, current_user, form.self_score.data, form.explanation.data or "",
+                                     form.version.data, services.local_today())
+        services.submit_score_line(line, current_user, services.local_today())
         db.session.commit()
         message = _("Submitted for review.")
+    except services.InvalidScore as exc:
+        db.session.rollback()
+        errors, status = exc.errors, exc.status
     except WorkflowError as exc:
         db.session.rollback()
         status, message = exc.status, exc.message
-    return _score_response(line, ScoreForm(), None, message, status)
+    return _score_response(line, form, errors, message, status)
 
 
 # --- scorecard ---------------------------------------------------------------------------------

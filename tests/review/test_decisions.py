@@ -22,7 +22,6 @@ def test_approve_takes_the_self_score(client, login_as, submitted):
     response = client.post(f"/review/score-lines/{line.id}/approve", headers=HX, data={"version": line.version})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and page.lstrip().startswith('<section id="queue-detail"')
-    assert f'id="queue-row-score_line-{line.id}"' in page and 'hx-swap-oob="true"' in page
     assert response.headers["HX-Trigger"] == "queueChanged"
     done = fresh(line)
     assert (done.state, done.approved_score, done.decided_by_id) == (ScoreState.APPROVED, Decimal(3), reviewer.id)
