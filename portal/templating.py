@@ -58,6 +58,16 @@ def fmt_filesize(size: int | None) -> str:
     return f"{format_decimal(size / 1024 / 1024, format='#,##0.#')} MB"
 
 
+def audit_values(values: dict) -> str:
+    """An event's before/after values, readable ("approved_score: 5.00; reason: …")."""
+    def show(value):
+        if isinstance(value, list):
+            return ", ".join(str(v[1]) if isinstance(v, list) and len(v) == 2 else str(v) for v in value)
+        return "–" if value is None else str(value)
+
+    return "; ".join(f"{key}: {show(value)}" for key, value in values.items())
+
+
 def select_options(pairs, selected) -> Markup:
     """<option> tags for a long list (a thousand units), joined in Python rather than a template loop."""
     return Markup("".join(
@@ -127,7 +137,8 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, filesize=fmt_filesize,
                                  history_label=history_label, state_label=state_label, file_kind=file_kind,
-                                 kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited)
+                                 kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited,
+                                 audit_values=audit_values)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,

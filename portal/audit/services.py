@@ -90,9 +90,10 @@ def verify_chain(batch: int = 2000) -> Verification:
     checked = 0
     last_id = 0
     while True:
+        # Plain rows, not ORM objects: nothing piles up in (or is evicted from) the session.
+        table = AuditEvent.__table__
         events = db.session.execute(
-            sa.select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ).scalars().all()
+            sa.select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
         if not events:
             break
         for event in events:
@@ -103,7 +104,6 @@ def verify_chain(batch: int = 2000) -> Verification:
             previous = event.hash
             checked += 1
             last_id = event.id
-        db.session.expunge_all()
     head = db.session.execute(sa.select(Counter.last_hash).where(Counter.name == CHAIN)).scalar()
     if head is not None and head != previous:  # the newest events were removed
         return Verification(checked, last_id + 1, "head")
