@@ -101,6 +101,21 @@ def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | No
     _flush()
 
 
+def reopen_registration(registration: Registration, reviewer: User, comment: str | None,
+                        version: int | None = None) -> None:
+    """Give an accepted registration back to the unit (after the deadline only a reviewer can)."""
+    ensure(reviewer, Action.REVIEW, registration)
+    text = _text(comment, "comment", _("Write what the unit must change."))
+    _check_version(registration, version)
+    workflow.apply(registration, "reopen", reviewer, after={"comment": text})
+    registration.review_comment = text
+    _decided(registration, reviewer)
+    db.session.add(Comment(subject_type="registration", subject_id=registration.id, unit_id=registration.unit_id,
+                           author_id=reviewer.id, body=text))
+    notify_unit(registration, "returned", {"comment": text})
+    _flush()
+
+
 def accept_registration(registration: Registration, reviewer: User, version: int | None = None) -> None:
     _check_version(registration, version)
     workflow.apply(registration, "accept", reviewer)

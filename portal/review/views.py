@@ -217,6 +217,16 @@ def accept(registration_id: int):
                                                          unit=registration.unit.short_name))
 
 
+@bp.post("/registrations/<int:registration_id>/reopen")
+@reviewers_only
+def reopen(registration_id: int):
+    registration = load_subject("registration", registration_id)
+    refused = _decide(registration, services.reopen_registration, request.form.get("comment"),
+                      request.form.get("version", type=int))
+    return refused or _after_decision(registration, _("Reopened the registration of %(unit)s.",
+                                                         unit=registration.unit.short_name))
+
+
 @bp.post("/items/<kind>/<int:subject_id>/comments")
 @reviewers_only
 def comment(kind: str, subject_id: int):

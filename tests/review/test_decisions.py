@@ -179,3 +179,17 @@ def test_the_unit_resubmits_and_the_reviewer_sees_what_changed(client, login_as,
     assert "<del>3</del> → <ins>2,5</ins>" in page
     assert "<ins>99-BC/BTC</ins>" in page
     assert "Đã điều chỉnh theo ý kiến" in page
+
+
+def test_an_accepted_registration_can_be_reopened(client, login_as, units, officers):
+    registration = commitment_of(units[0], "1.1").registration
+    registration.state = RegistrationState.ACCEPTED
+    db.session.commit()
+    login_as(Role.REVIEWER)
+    response = client.post(f"/review/registrations/{registration.id}/reopen", headers=HX, data={"comment": " "})
+    assert response.status_code == 422 and fresh(registration).state is RegistrationState.ACCEPTED
+    response = client.post(f"/review/registrations/{registration.id}/reopen", headers=HX,
+                           data={"comment": "Bổ sung chỉ tiêu 3.4"})
+    assert response.status_code == 200
+    reopened = fresh(registration)
+    assert reopened.state is RegistrationState.RETURNED and reopened.review_comment == "Bổ sung chỉ tiêu 3.4"
