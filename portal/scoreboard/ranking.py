@@ -1,0 +1,147 @@
+"""Ranking and classification (DESIGN.md §4), from SQL aggregates.
+
+Unit total = Σ approved scores of scored items + Σ approved bonus (capped) − Σ approved deductions
+(capped). Standard competition ranking (1, 2, 2, 4) overall and within each cluster; ties broken by
+the campaign's rule (default: higher bonus, then fewer deductions); units still equal share the rank
+and are marked tied. The provisional (self-scored) total is shown beside and never ranked.
+
+Three queries whatever the number of units and score lines: the units, the criteria groups, and
+one aggregate grouped by unit and criteria group.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Campaign, Classification, Criterion, CriterionKind, ScoreLine, ScoreState, TieBreak, Unit, UnitKind
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class GroupScore:
+    criterion_id: int
+    code: str
+    title: str
+    maximum: Decimal
+    approved: Decimal = ZERO
+    provisional: Decimal = ZERO
+
+
+@dataclass
+class UnitStanding:
+    unit: Unit
+    groups: list[GroupScore]
+    bonus: Decimal = ZERO
+    deductions: Decimal = ZERO
+    provisional: Decimal = ZERO
+    approved_items: int = 0
+    submitted_items: int = 0
+    total_items: int = 0
+    rank: int = 0
+    cluster_rank: int = 0
+    tied: bool = False
+    cluster_tied: bool = False
+    classification: Classification | None = None
+    ended: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return sum((g.approved for g in self.groups), ZERO) + self.bonus - self.deductions
+
+    def tie_key(self, rule: TieBreak) -> tuple:
+        """Larger is better."""
+        if rule is TieBreak.NONE:
+            return (self.total,)
+        return (self.total, self.bonus, -self.deductions)
+
+
+@dataclass
+class Standings:
+    campaign: Campaign
+    units: list[UnitStanding]
+    clusters: dict[int, list[UnitStanding]] = field(default_factory=dict)
+
+
+def _capped(values: dict[int, Decimal], caps: dict[int, Decimal]) -> Decimal:
+    return sum((min(value, caps[group]) for group, value in values.items()), ZERO)
+
+
+def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standings:
+    year_end = date(campaign.year, 12, 31)
+    units = db.session.execute(
+        sa.select(Unit).where(Unit.kind != UnitKind.PROVINCIAL_BOARD, Unit.cluster_id.is_not(None),
+                              Unit.valid_from <= year_end)
+        .order_by(Unit.code)).scalars().all()
+    groups = db.session.execute(
+        sa.select(Criterion).where(Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None))
+        .order_by(Criterion.position)).scalars().all()
+    approved = sa.case((ScoreLine.state == ScoreState.APPROVED, ScoreLine.approved_score), else_=0)
+    rows = db.session.execute(
+        sa.select(ScoreLine.unit_id, Criterion.parent_id,
+                  sa.func.sum(approved), sa.func.sum(sa.func.coalesce(ScoreLine.self_score, 0)),
+                  sa.func.count(ScoreLine.id),
+                  sa.func.sum(sa.case((ScoreLine.state == ScoreState.APPROVED, 1), else_=0)),
+                  sa.func.sum(sa.case((ScoreLine.state.in_([ScoreState.SUBMITTED, ScoreState.APPROVED]), 1), else_=0)))
+        .join(Criterion, Criterion.id == ScoreLine.criterion_id)
+        .where(ScoreLine.campaign_id == campaign.id)
+        .group_by(ScoreLine.unit_id, Criterion.parent_id)).all()
+    by_unit: dict[int, dict[int, tuple]] = {}
+    for unit_id, group_id, approved_sum, self_sum, count, approved_count, submitted_count in rows:
+        by_unit.setdefault(unit_id, {})[group_id] = (
+            Decimal(approved_sum or 0), Decimal(self_sum or 0), count, approved_count or 0, submitted_count or 0)
+
+    scored = [g for g in groups if g.kind is CriterionKind.GROUP]
+    caps = {g.id: g.max_points for g in groups}
+    bonus_groups = {g.id for g in groups if g.kind is CriterionKind.BONUS_GROUP}
+    deduction_groups = {g.id for g in groups if g.kind is CriterionKind.DEDUCTION_GROUP}
+    today = as_of or date.today()
+    standings = []
+    for unit in units:
+        sums = by_unit.get(unit.id, {})
+        standing = UnitStanding(
+            unit=unit,
+            groups=[GroupScore(g.id, g.code, g.title, g.max_points,
+                               min(sums.get(g.id, (ZERO,))[0], g.max_points),
+                               min(sums.get(g.id, (ZERO, ZERO))[1], g.max_points)) for g in scored],
+            bonus=_capped({g: v[0] for g, v in sums.items() if g in bonus_groups}, caps),
+            deductions=_capped({g: v[0] for g, v in sums.items() if g in deduction_groups}, caps),
+            ended=unit.valid_to is not None and unit.valid_to < min(today, year_end),
+        )
+        standing.provisional = (sum((g.provisional for g in standing.groups), ZERO)
+                                + _capped({g: v[1] for g, v in sums.items() if g in bonus_groups}, caps)
+                                - _capped({g: v[1] for g, v in sums.items() if g in deduction_groups}, caps))
+        items = [v for g, v in sums.items() if g in {s.id for s in scored}]
+        standing.total_items = sum(v[2] for v in items)
+        standing.approved_items = sum(v[3] for v in items)
+        standing.submitted_items = sum(v[4] for v in items)
+        standing.classification = campaign.classify(standing.total)
+        standings.append(standing)
+
+    rank_in_place(standings, campaign.tie_break, "rank", "tied")
+    clusters: dict[int, list[UnitStanding]] = {}
+    for standing in standings:
+        clusters.setdefault(standing.unit.cluster_id, []).append(standing)
+    for members in clusters.values():
+        rank_in_place(members, campaign.tie_break, "cluster_rank", "cluster_tied")
+    standings.sort(key=lambda s: (s.rank, s.unit.code))
+    for members in clusters.values():
+        members.sort(key=lambda s: (s.cluster_rank, s.unit.code))
+    return Standings(campaign, standings, clusters)
+
+
+def rank_in_place(standings: list[UnitStanding], rule: TieBreak, rank_attr: str, tied_attr: str) -> None:
+    """Standard competition ranking: 1 + the number of units strictly ahead; equal keys share a rank."""
+    keys = [s.tie_key(rule) for s in standings]
+    counts = Counter(keys)
+    rank, previous = 0, None
+    for position, index in enumerate(sorted(range(len(keys)), key=keys.__getitem__, reverse=True), start=1):
+        if keys[index] != previous:
+            rank, previous = position, keys[index]
+        setattr(standings[index], rank_attr, rank)
+        setattr(standings[index], tied_attr, counts[keys[index]] > 1)
