@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.evidence.views import bp as evidence_bp
     from portal.reference.views import bp as reference_bp
     from portal.review.views import bp as review_bp
+    from portal.scoreboard.views import bp as scoreboard_bp
     from portal.workspace.views import bp as workspace_bp
 
     app.register_blueprint(auth_bp)
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence_bp, url_prefix="/evidence")
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(scoreboard_bp, url_prefix="/scoreboard")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
 
 

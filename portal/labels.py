@@ -134,3 +134,9 @@ def kind_label(kind: str) -> str:
 
 def queue_state_label(state: str) -> str:
     return str(QUEUE_STATE_LABELS.get(state, state))
+
+
+def classification_label(value: str) -> str:
+    from portal.models import Classification
+
+    return label(Classification(value))

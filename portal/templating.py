@@ -10,7 +10,15 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
-from portal.labels import file_kind, history_label, kind_label, label, queue_state_label, state_label
+from portal.labels import (
+    classification_label,
+    file_kind,
+    history_label,
+    kind_label,
+    label,
+    queue_state_label,
+    state_label,
+)
 from portal.models import RegistrationState, ScoreState
 
 
@@ -138,7 +146,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, filesize=fmt_filesize,
                                  history_label=history_label, state_label=state_label, file_kind=file_kind,
                                  kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited,
-                                 audit_values=audit_values)
+                                 audit_values=audit_values, classification_label=classification_label)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,

@@ -94,12 +94,23 @@ def apply(obj, action: str, user, *, before: dict | None = None, after: dict | N
     event = append(action, subject_type(obj), obj.id, user, unit_id=obj.unit_id, from_state=from_state.value,
                    to_state=obj.state.value, before=before, after=after, at=now)
     queue.sync(obj, action, user, now=event.at)
+    _scores_changed(obj)
     return event
+
+
+def _scores_changed(obj) -> None:
+    """Any change to a score line may change the scoreboard (approved or provisional totals)."""
+    if isinstance(obj, ScoreLine):
+        from portal import live
+
+        live.bump(live.SCOREBOARD)
 
 
 def record(obj, action: str, user, *, before: dict | None = None, after: dict | None = None) -> AuditEvent:
     """Audit a change that keeps the state (a saved draft, a comment)."""
     state = getattr(obj, "state", None)
+    if action == "save":
+        _scores_changed(obj)
     return append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),
                   from_state=state.value if state else None, to_state=state.value if state else None,
                   before=before, after=after)

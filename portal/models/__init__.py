@@ -17,6 +17,7 @@ from portal.models.campaign import (
 from portal.models.evidence import Evidence
 from portal.models.org import Cluster, Unit, UnitKind
 from portal.models.review import AuditEvent, Comment, Counter, Notification, QueueItem
+from portal.models.scoreboard import DisplayLink, RenderedScoreboard, ScoreboardState
 from portal.models.user import Role, User
 from portal.models.workspace import (
     EDITABLE_REGISTRATION,
@@ -34,5 +35,5 @@ __all__ = [
     "CampaignState", "Classification", "Criterion", "CriterionKind", "NomineeKind", "TieBreak",
     "VoteDenominator", "Cluster", "Unit", "UnitKind", "Role", "User", "Evidence", "EDITABLE_REGISTRATION",
     "EDITABLE_SCORE", "Commitment", "AuditEvent", "Comment", "Counter", "Notification", "QueueItem", "ProgressNote", "Registration", "RegistrationState",
-    "ScoreLine", "ScoreState",
+    "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState",
 ]
