@@ -140,3 +140,16 @@ def classification_label(value: str) -> str:
     from portal.models import Classification
 
     return label(Classification(value))
+
+
+STAGE_LABELS = {
+    "title": _l("title screen"),
+    "ranks": _l("ranks"),
+    "leaders": _l("cluster leaders"),
+    "awards": _l("award list"),
+    "live": _l("live"),
+}
+
+
+def stage_label(kind: str) -> str:
+    return str(STAGE_LABELS.get(kind, kind))

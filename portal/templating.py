@@ -17,6 +17,7 @@ from portal.labels import (
     kind_label,
     label,
     queue_state_label,
+    stage_label,
     state_label,
 )
 from portal.models import RegistrationState, ScoreState
@@ -146,7 +147,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, filesize=fmt_filesize,
                                  history_label=history_label, state_label=state_label, file_kind=file_kind,
                                  kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited,
-                                 audit_values=audit_values, classification_label=classification_label)
+                                 audit_values=audit_values, classification_label=classification_label,
+                                 stage_label=stage_label)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,

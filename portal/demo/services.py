@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.accounts.services import create_user
-from portal.demo.workspace import seed_workspaces
+from portal.demo.workspace import seed_scored_units, seed_workspaces
 from portal.extensions import db
 from portal.models import Campaign, CampaignState, Role, User
 from portal.reference.importer import import_directory
@@ -62,4 +62,5 @@ def seed_demo(today: date | None = None) -> Campaign:
             create_user(username, full_name, role, DEMO_PASSWORD, unit_code)
     db.session.commit()
     seed_workspaces(campaign, today)
+    seed_scored_units(campaign, today)
     return campaign

@@ -23,10 +23,12 @@ from portal.models import (
     RegistrationState,
     Role,
     ScoreLine,
+    ScoreState,
     Unit,
     User,
     utcnow,
 )
+from portal.accounts.services import create_user
 from portal.uploads import FileStore
 from portal.review import services as review
 from portal.workspace.services import build_scorecard, ensure_workspace, submission_snapshot
@@ -95,6 +97,40 @@ def demo_png(seed: int) -> bytes:
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def seed_scored_units(campaign: Campaign, today: date) -> None:
+    """Every other ranked unit gets a reviewed scorecard, so the demo scoreboard is full; two units
+    end up with exactly the same scores, so it shows a tie."""
+    reviewer = db.session.execute(db.select(User).where(User.role == Role.REVIEWER).order_by(User.id)).scalars().first()
+    units = db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None), Unit.code.not_in(list(PLANS)))
+                               .order_by(Unit.code)).scalars().all()
+    for index, unit in enumerate(units):
+        officer = db.session.execute(db.select(User).where(User.unit_id == unit.id)).scalars().first()
+        actor = officer or create_user(f"demo-{unit.code.lower()}", f"Cán bộ {unit.short_name}", Role.UNIT_OFFICER,
+                                       "demo-" + unit.code.lower() + "-2025", unit.code)
+        rng = random.Random("tie" if index in (1, 2) else unit.code)  # units 1 and 2 tie
+        card = build_scorecard(unit, campaign)
+        if any(row.line.state is not ScoreState.DRAFT for row in card.rows):
+            continue  # already seeded
+        for row in card.rows:
+            line, criterion = row.line, row.criterion
+            if criterion.kind is CriterionKind.ITEM:
+                fraction = rng.choice([1, 1, 0.875, 0.75, 0.5])
+                line.self_score = (criterion.max_points * Decimal(str(fraction)) * 4).to_integral_value() / 4
+            else:
+                line.self_score = Decimal(rng.choice([0, 0, 1])) if criterion.max_points >= 1 else Decimal(0)
+            line.explanation = "Kết quả theo báo cáo tổng kết năm của đơn vị." if line.self_score else ""
+            if line.self_score and criterion.evidence_required:
+                db.session.add(Evidence(campaign_id=campaign.id, unit_id=unit.id, criterion_id=criterion.id,
+                                        doc_number=f"{rng.randint(10, 300)}-BC/BTC", doc_date=today - timedelta(days=30),
+                                        doc_issuer=f"Ban Tổ chức {unit.short_name}", title="Báo cáo kết quả thực hiện",
+                                        uploaded_by_id=actor.id))
+            db.session.flush()
+            line.submitted_at = utcnow() - timedelta(days=20)
+            workflow.apply(line, "submit", actor, after=submission_snapshot(line), now=line.submitted_at)
+            review.approve_score(line, reviewer)
+    db.session.commit()
 
 
 def seed_workspaces(campaign: Campaign, today: date) -> None:

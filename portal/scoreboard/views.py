@@ -2,15 +2,19 @@
 otherwise serves the table rendered once per version from the shared cache."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from portal import live
 from portal.campaign.services import current_campaign
 from portal.extensions import db
-from portal.models import Cluster, Role
+from portal.access import roles_required
+from portal.ceremony.stages import stage_for
+from portal.models import Cluster, DisplayLink, Role
 from portal.scoreboard import services
+from portal.workflow import WorkflowError
 
 bp = Blueprint("scoreboard", __name__)
 LIVE_ROLES = (Role.REVIEWER, Role.ADMIN)
@@ -77,3 +81,117 @@ def table():
                            table=_table(campaign, view, live_view, version))
 
 
+
+
+# --- the administrator's control page: publish, freeze, reveal, display links, snapshot ----------
+
+admin_only = roles_required(Role.ADMIN)
+
+
+def _admin_campaign():
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.get("/control")
+@admin_only
+def control():
+    campaign = _admin_campaign()
+    state = services.state_for(campaign)
+    links = db.session.execute(db.select(DisplayLink).where(DisplayLink.campaign_id == campaign.id)
+                               .order_by(DisplayLink.created_at.desc())).scalars().all()
+    stages = services.reveal_stages(state.frozen_standings) if state.frozen_standings else 0
+    stage = stage_for(state.frozen_standings or [], state.reveal_step, state.frozen_at is not None)
+    db.session.commit()
+    return render_template("scoreboard/control.html", campaign=campaign, state=state, links=links, stages=stages,
+                           stage=stage, new_link=session.pop("new_display_link", None))
+
+
+def _control_action(action):
+    campaign = _admin_campaign()
+    try:
+        action(campaign)
+        db.session.commit()
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for(".control"), code=303)
+
+
+@bp.post("/control/publish")
+@admin_only
+def publish():
+    return _control_action(lambda c: services.set_published(c, current_user, request.form.get("published") == "1"))
+
+
+@bp.post("/control/freeze")
+@admin_only
+def freeze():
+    return _control_action(lambda c: services.freeze(c, current_user))
+
+
+@bp.post("/control/unfreeze")
+@admin_only
+def unfreeze():
+    return _control_action(lambda c: services.unfreeze(c, current_user))
+
+
+@bp.post("/control/reveal/<direction>")
+@admin_only
+def reveal(direction: str):
+    delta = {"next": 1, "back": -1, "reset": -10**6}.get(direction)
+    if delta is None:
+        abort(404)
+    return _control_action(lambda c: services.step_reveal(c, current_user, delta))
+
+
+@bp.post("/control/links")
+@admin_only
+def create_link():
+    campaign = _admin_campaign()
+    token = services.create_display_link(campaign, current_user, request.form.get("label", ""))
+    db.session.commit()
+    session["new_display_link"] = url_for("ceremony.screen", token=token, _external=True)  # shown once
+    return redirect(url_for(".control"), code=303)
+
+
+@bp.post("/control/links/<int:link_id>/revoke")
+@admin_only
+def revoke_link(link_id: int):
+    link = db.get_or_404(DisplayLink, link_id)
+    services.revoke_display_link(link, current_user)
+    db.session.commit()
+    flash(_("The display link no longer works."), "success")
+    return redirect(url_for(".control"), code=303)
+
+
+@bp.get("/control/snapshot.html")
+@admin_only
+def snapshot():
+    """One self-contained HTML file of the ceremony as it stands, for a hall without network."""
+    from pathlib import Path
+
+    from portal.ceremony.views import stage_context
+
+    campaign = _admin_campaign()
+    css = (Path(current_app.static_folder) / "css" / "ceremony.css").read_text(encoding="utf-8")
+    html = render_template("ceremony/snapshot.html", css=Markup(css), token=None, **stage_context(campaign))
+    response = current_app.make_response(html)
+    response.headers["Content-Disposition"] = f'attachment; filename="bang-xep-hang-{campaign.year}.html"'
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export():
+    from portal.scoreboard.export import scoreboard_workbook
+
+    campaign, _state, live_view = _context()
+    data = scoreboard_workbook(campaign.name, services.visible_rows(campaign, live_view))
+    response = current_app.make_response(data)
+    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response.headers["Content-Disposition"] = f'attachment; filename="bang-xep-hang-{campaign.year}.xlsx"'
+    return response
