@@ -27,7 +27,9 @@ def _context():
     state = services.state_for(campaign)
     live_view = current_user.role in LIVE_ROLES
     if not live_view and not state.published:
-        abort(403)
+        from portal.errors import render_error
+
+        abort(render_error(403, _("The scoreboard has not been published yet.")))
     return campaign, state, live_view
 
 
