@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.config import load_settings, normalize_database_url
 
     load_settings(app)
+    _bound_int_urls(app)
     if test_config:
         app.config.update(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -89,3 +90,15 @@ def _init_request_hooks(app: Flask) -> None:
     @app.before_request
     def remember_client_address():
         current_address.set(request.remote_addr or "")
+
+
+def _bound_int_urls(app: Flask) -> None:
+    """<int:…> in URLs stops at what the database can hold: a longer number is 'not found', not an error."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        def __init__(self, url_map, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt

@@ -6,13 +6,16 @@ kind of item (nominations) is a new table entry and a queue adapter, not new con
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.access import Action, ensure
 from portal.audit.services import append
+from portal.extensions import db
 from portal.labels import label
 from portal.models import AuditEvent, Registration, RegistrationState, ScoreLine, ScoreState
 
@@ -24,6 +27,32 @@ class WorkflowError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class Conflict(WorkflowError):
+    """Somebody else changed the item since it was loaded (its version column moved on)."""
+
+    def __init__(self):
+        super().__init__(_("This item was changed by someone else in the meantime. Reload the page to see "
+                           "the current version; your change was not saved."), status=409)
+
+
+def parse_version(raw: str | None) -> int | None:
+    """The version a form carries: None when absent; a malformed one is refused, never ignored."""
+    if raw is None or raw == "":
+        return None
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise WorkflowError(_("The form is out of date. Reload the page and try again."), status=422)
+    return int(raw)
+
+
+def flush_or_conflict() -> None:
+    """Flush pending changes; a row changed meanwhile by someone else becomes :class:`Conflict`."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict() from None
 
 
 @dataclass(frozen=True)
@@ -89,6 +118,7 @@ def apply(obj, action: str, user, *, before: dict | None = None, after: dict | N
     from portal.review import queue
 
     transition = check(obj, action, user)
+    flush_or_conflict()  # a stale version shows here, not deep inside the audit append
     from_state = obj.state
     obj.state = transition.target
     event = append(action, subject_type(obj), obj.id, user, unit_id=obj.unit_id, from_state=from_state.value,
@@ -111,6 +141,7 @@ def record(obj, action: str, user, *, before: dict | None = None, after: dict | 
     state = getattr(obj, "state", None)
     if action == "save":
         _scores_changed(obj)
+    flush_or_conflict()
     return append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),
                   from_state=state.value if state else None, to_state=state.value if state else None,
                   before=before, after=after)

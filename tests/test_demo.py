@@ -23,7 +23,7 @@ def test_seed_demo_if_empty_does_nothing_the_second_time(runner, app):
     before = db.session.scalar(db.select(func.count()).select_from(User))
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0
-    assert db.session.scalar(db.select(func.count()).select_from(User)) == before == len(DEMO_ACCOUNTS)
+    assert db.session.scalar(db.select(func.count()).select_from(User)) == before >= len(DEMO_ACCOUNTS)
 
 
 def test_each_demo_account_signs_in(runner, client, app):

@@ -2,10 +2,12 @@
 so a route added later is covered without touching this file."""
 import pytest
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from portal import create_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "home.set_language", "home.healthz"}
+# The ceremony screen is reached by an unguessable display link instead (tests/scoreboard/test_ceremony.py).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "home.set_language", "home.healthz", "ceremony.screen", "ceremony.stage"}
 
 
 def _all_routes():
@@ -14,7 +16,7 @@ def _all_routes():
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        args = {name: 1 if conv.__class__.__name__ == "IntegerConverter" else "x"
+        args = {name: 1 if isinstance(conv, IntegerConverter) else "x"
                 for name, conv in rule._converters.items()}
         with app.test_request_context():
             url = url_for(rule.endpoint, **args)
@@ -48,3 +50,8 @@ def test_health_check_is_public_and_minimal(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.data == b"ok"
     assert "Set-Cookie" not in response.headers
+
+
+def test_ceremony_routes_need_a_valid_display_link(client):
+    assert client.get("/display/guessed-token").status_code == 404
+    assert client.get("/display/guessed-token/stage?v=1").status_code == 404

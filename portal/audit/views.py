@@ -8,6 +8,7 @@ from portal.access import roles_required
 from portal.audit.services import verify_chain
 from portal.extensions import db
 from portal.models import AuditEvent, Role, Unit, User
+from portal.review.queries import positive_int
 from portal.workspace.services import LOCAL_TZ
 
 bp = Blueprint("audit", __name__)
@@ -30,16 +31,16 @@ def events():
         stmt = stmt.where(AuditEvent.action == args["action"])
     if args.get("subject_type"):
         stmt = stmt.where(AuditEvent.subject_type == args["subject_type"])
-    if args.get("actor", type=int):
-        stmt = stmt.where(AuditEvent.actor_id == args.get("actor", type=int))
-    if args.get("unit", type=int):
-        stmt = stmt.where(AuditEvent.unit_id == args.get("unit", type=int))
+    if positive_int(args.get("actor")):
+        stmt = stmt.where(AuditEvent.actor_id == positive_int(args.get("actor")))
+    if positive_int(args.get("unit")):
+        stmt = stmt.where(AuditEvent.unit_id == positive_int(args.get("unit")))
     start, end = _day(args.get("from")), _day(args.get("to"))
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, LOCAL_TZ))
     if end:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ))
-    page = max(1, args.get("page", 1, type=int))
+    page = positive_int(args.get("page")) or 1
     rows = db.session.execute(stmt.order_by(AuditEvent.id.desc()).limit(PER_PAGE + 1)
                               .offset((page - 1) * PER_PAGE)).scalars().all()
     choices = {

@@ -5,13 +5,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.accounts.services import create_user
-from portal.demo.workspace import seed_scored_units, seed_workspaces
+from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspaces
 from portal.extensions import db
 from portal.models import Campaign, CampaignState, Role, User
 from portal.reference.importer import import_directory
 
 DATA_2025 = Path(__file__).resolve().parent.parent / "reference" / "data" / "2025"
-DEMO_PASSWORD = "thidua2025"
 
 CAMPAIGN_NAME = "Phong trào thi đua Ngành Tổ chức xây dựng Đảng năm 2025"
 THEME = (

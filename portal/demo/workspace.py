@@ -99,6 +99,9 @@ def demo_png(seed: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+DEMO_PASSWORD = "thidua2025"  # the README's demo password, for the extra officers too
+
+
 def seed_scored_units(campaign: Campaign, today: date) -> None:
     """Every other ranked unit gets a reviewed scorecard, so the demo scoreboard is full; two units
     end up with exactly the same scores, so it shows a tie."""
@@ -108,7 +111,7 @@ def seed_scored_units(campaign: Campaign, today: date) -> None:
     for index, unit in enumerate(units):
         officer = db.session.execute(db.select(User).where(User.unit_id == unit.id)).scalars().first()
         actor = officer or create_user(f"demo-{unit.code.lower()}", f"Cán bộ {unit.short_name}", Role.UNIT_OFFICER,
-                                       "demo-" + unit.code.lower() + "-2025", unit.code)
+                                       DEMO_PASSWORD, unit.code)
         rng = random.Random("tie" if index in (1, 2) else unit.code)  # units 1 and 2 tie
         card = build_scorecard(unit, campaign)
         if any(row.line.state is not ScoreState.DRAFT for row in card.rows):

@@ -25,7 +25,8 @@ SORTS = {
 PER_PAGE = 25  # with the detail panel beside it, 25 rows fill a screen or two
 
 
-def _int(value) -> int | None:
+def positive_int(value) -> int | None:
+    """A positive id or page number from the URL, or None (never an error)."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -52,9 +53,9 @@ class QueueFilters:
         state = args.get("state") or "submitted"
         sort = args.get("sort") or "oldest"
         return cls(
-            unit=_int(args.get("unit")), cluster=_int(args.get("cluster")), group=_int(args.get("group")),
+            unit=positive_int(args.get("unit")), cluster=positive_int(args.get("cluster")), group=positive_int(args.get("group")),
             kind=kind if kind in KINDS else None, state=state if state in STATES else "submitted",
-            age=_int(args.get("age")), sort=sort if sort in SORTS else "oldest", page=_int(args.get("page")) or 1,
+            age=positive_int(args.get("age")), sort=sort if sort in SORTS else "oldest", page=positive_int(args.get("page")) or 1,
         )
 
     def args(self, **changes) -> dict:

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import selectinload
 
 from portal import workflow
-from portal.access import Action, ensure
+from portal.access import Action, Denied, ensure
 from portal.extensions import db
-from portal.models import Comment, Registration, Role, ScoreLine, User, utcnow
+from portal.models import Campaign, CampaignState, Comment, Registration, Role, ScoreLine, User, utcnow
+from portal.templating import fmt_date
 from portal.notifications import services as notifications
 from portal.workflow import WorkflowError
-from portal.workspace.services import Conflict, parse_score
+from portal.workflow import Conflict
+from portal.workspace.services import local_today, parse_score
 
 MAX_COMMENT = 4000
 
@@ -45,15 +47,23 @@ def _decided(obj, reviewer: User) -> None:
 
 
 def _check_open(obj, action: str, reviewer: User) -> None:
-    """Refuse before anything is touched (a second reviewer, a wrong state)."""
+    """Refuse before anything is touched (a second reviewer, a wrong state, a closed campaign)."""
     workflow.check(obj, action, reviewer)
+    check_campaign_allows(obj, action)
+
+
+def check_campaign_allows(obj, action: str) -> None:
+    """No decision in a closed campaign; nothing goes back to a unit that could no longer act on it."""
+    campaign = db.session.get(Campaign, obj.campaign_id)
+    if campaign.state is CampaignState.CLOSED:
+        raise WorkflowError(_("The campaign is closed; its results can no longer change."))
+    if action in ("return", "reopen") and (campaign.state is not CampaignState.OPEN or local_today() > campaign.review_end):
+        raise WorkflowError(_("The unit could no longer act on a returned item (the review period ended on "
+                              "%(day)s); approve it or adjust the score instead.", day=fmt_date(campaign.review_end)))
 
 
 def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Conflict() from None
+    workflow.flush_or_conflict()
 
 
 def approve_score(line: ScoreLine, reviewer: User, version: int | None = None) -> None:
@@ -92,6 +102,7 @@ def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | No
     ensure(reviewer, Action.REVIEW, obj)
     text = _text(comment, "comment", _("Write what the unit must change."))
     _check_version(obj, version)
+    _check_open(obj, "return", reviewer)
     workflow.apply(obj, "return", reviewer, after={"comment": text})
     obj.review_comment = text
     _decided(obj, reviewer)
@@ -107,6 +118,7 @@ def reopen_registration(registration: Registration, reviewer: User, comment: str
     ensure(reviewer, Action.REVIEW, registration)
     text = _text(comment, "comment", _("Write what the unit must change."))
     _check_version(registration, version)
+    _check_open(registration, "reopen", reviewer)
     workflow.apply(registration, "reopen", reviewer, after={"comment": text})
     registration.review_comment = text
     _decided(registration, reviewer)
@@ -118,6 +130,7 @@ def reopen_registration(registration: Registration, reviewer: User, comment: str
 
 def accept_registration(registration: Registration, reviewer: User, version: int | None = None) -> None:
     _check_version(registration, version)
+    _check_open(registration, "accept", reviewer)
     workflow.apply(registration, "accept", reviewer)
     registration.review_comment = ""
     _decided(registration, reviewer)
@@ -137,7 +150,8 @@ def bulk_approve(line_ids: list[int], reviewer: User) -> list[BulkOutcome]:
     """Each item succeeds or fails on its own (a savepoint each); the reviewer sees which and why."""
     outcomes = []
     lines = {line.id: line for line in db.session.execute(
-        db.select(ScoreLine).where(ScoreLine.id.in_(line_ids))).scalars()}
+        db.select(ScoreLine).where(ScoreLine.id.in_(line_ids))
+        .options(selectinload(ScoreLine.unit), selectinload(ScoreLine.criterion))).scalars()}
     for line_id in line_ids:
         line = lines.get(line_id)
         if line is None:
@@ -152,6 +166,9 @@ def bulk_approve(line_ids: list[int], reviewer: User) -> list[BulkOutcome]:
         except WorkflowError as exc:
             savepoint.rollback()
             outcomes.append(BulkOutcome(line_id, label, False, exc.message))
+        except Denied:
+            savepoint.rollback()
+            outcomes.append(BulkOutcome(line_id, label, False, _("not allowed")))
     return outcomes
 
 
@@ -161,6 +178,8 @@ def add_comment(obj, user: User, body: str | None) -> Comment:
     if user.role not in (Role.UNIT_OFFICER, Role.REVIEWER, Role.ADMIN):
         raise WorkflowError(_("You cannot comment on this item."), status=403)
     text = _text(body, "body", _("Write a comment first."))
+    if db.session.get(Campaign, obj.campaign_id).state is CampaignState.CLOSED:
+        raise WorkflowError(_("The campaign is closed; its threads are read-only."))
     comment = Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
                       author_id=user.id, body=text)
     db.session.add(comment)

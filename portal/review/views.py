@@ -2,11 +2,13 @@
 bulk approval, comments; live rows and a navigation badge that cost one integer read when idle."""
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from portal import htmx, live
 from portal.access import Action, authorize, roles_required
@@ -16,7 +18,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Cluster, Commitment, Criterion, Registration, Role, ScoreLine, Unit
 from portal.review import queries, services
 from portal.review.diff import submission_diff
-from portal.workflow import WorkflowError, allowed_actions, subject_type
+from portal.workflow import WorkflowError, allowed_actions, parse_version, subject_type
 
 bp = Blueprint("review", __name__)
 reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
@@ -140,6 +142,7 @@ def _commitment(line):
 def _registration_card(registration):
     return db.session.execute(
         db.select(Commitment).join(Criterion, Criterion.id == Commitment.criterion_id)
+        .options(contains_eager(Commitment.criterion))
         .where(Commitment.registration_id == registration.id).order_by(Criterion.position)).scalars().all()
 
 
@@ -170,7 +173,7 @@ def _after_decision(obj, message: str | None = None, status: int = 200, **extra)
 
 def _decide(obj, action, *args):
     try:
-        action(obj, current_user, *args)
+        action(obj, current_user, *args, parse_version(request.form.get("version")))
         db.session.commit()
     except services.DecisionError as exc:
         db.session.rollback()
@@ -185,7 +188,7 @@ def _decide(obj, action, *args):
 @reviewers_only
 def approve(line_id: int):
     line = load_subject("score_line", line_id)
-    refused = _decide(line, services.approve_score, request.form.get("version", type=int))
+    refused = _decide(line, services.approve_score)
     return refused or _after_decision(line, _("Approved %(code)s of %(unit)s.", code=line.criterion.code,
                                                  unit=line.unit.short_name))
 
@@ -194,8 +197,7 @@ def approve(line_id: int):
 @reviewers_only
 def adjust(line_id: int):
     line = load_subject("score_line", line_id)
-    refused = _decide(line, services.adjust_score, request.form.get("approved_score"), request.form.get("reason"),
-                      request.form.get("version", type=int))
+    refused = _decide(line, services.adjust_score, request.form.get("approved_score"), request.form.get("reason"))
     return refused or _after_decision(line, _("Approved %(code)s of %(unit)s with an adjusted score.",
                                                  code=line.criterion.code, unit=line.unit.short_name))
 
@@ -204,7 +206,7 @@ def adjust(line_id: int):
 @reviewers_only
 def return_item(kind: str, subject_id: int):
     obj = load_subject(kind, subject_id)
-    refused = _decide(obj, services.return_item, request.form.get("comment"), request.form.get("version", type=int))
+    refused = _decide(obj, services.return_item, request.form.get("comment"))
     return refused or _after_decision(obj, _("Returned to %(unit)s with your comment.", unit=obj.unit.short_name))
 
 
@@ -212,7 +214,7 @@ def return_item(kind: str, subject_id: int):
 @reviewers_only
 def accept(registration_id: int):
     registration = load_subject("registration", registration_id)
-    refused = _decide(registration, services.accept_registration, request.form.get("version", type=int))
+    refused = _decide(registration, services.accept_registration)
     return refused or _after_decision(registration, _("Accepted the registration of %(unit)s.",
                                                          unit=registration.unit.short_name))
 
@@ -221,8 +223,7 @@ def accept(registration_id: int):
 @reviewers_only
 def reopen(registration_id: int):
     registration = load_subject("registration", registration_id)
-    refused = _decide(registration, services.reopen_registration, request.form.get("comment"),
-                      request.form.get("version", type=int))
+    refused = _decide(registration, services.reopen_registration, request.form.get("comment"))
     return refused or _after_decision(registration, _("Reopened the registration of %(unit)s.",
                                                          unit=registration.unit.short_name))
 
@@ -253,13 +254,11 @@ def _comments_response(obj, message, status):
 @bp.post("/bulk-approve")
 @reviewers_only
 def bulk_approve():
-    ids = [int(v) for v in request.form.getlist("line") if v.isdigit()][:500]
+    ids = [int(v) for v in request.form.getlist("line") if re.fullmatch(r"\d{1,9}", v)][:500]
     if not ids:
         flash(_("Select at least one score line."), "warning")
-        return redirect(request.referrer or url_for(".queue"), code=303)
-    for line_id in ids:  # the same access rule as one by one
-        authorize(Action.REVIEW, db.get_or_404(ScoreLine, line_id))
-    outcomes = services.bulk_approve(ids, current_user)
+        return redirect(url_for(".queue"), code=303)
+    outcomes = services.bulk_approve(ids, current_user)  # each line access-checked by its decision
     db.session.commit()
     done = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]

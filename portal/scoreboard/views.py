@@ -29,7 +29,7 @@ def _context():
     if not live_view and not state.published:
         from portal.errors import render_error
 
-        abort(render_error(403, _("The scoreboard has not been published yet.")))
+        abort(current_app.make_response(render_error(403, _("The scoreboard has not been published yet."))))
     return campaign, state, live_view
 
 

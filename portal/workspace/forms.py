@@ -41,10 +41,10 @@ class VersionField(IntegerField):
 
 
 class CommitmentForm(FlaskForm):
-    target_text = TextAreaField(_l("Target"), validators=[Length(max=2000, message=_l("At most %(max)d characters."))])
+    target_text = TextAreaField(_l("Target"), filters=[lambda value: value or ""], validators=[Length(max=2000, message=_l("At most %(max)d characters."))])
     target_value = LocalDecimalField(_l("Number (optional)"), places=None, validators=[
-        Optional(), NumberRange(min=0, max=10**12, message=_l("Enter a number of 0 or more."))])
-    target_unit = StringField(_l("Unit of measure"), validators=[Length(max=50, message=_l("At most %(max)d characters."))])
+        Optional(), NumberRange(min=0, max=Decimal("999999999999.99"), message=_l("Enter a number of 0 or more."))])
+    target_unit = StringField(_l("Unit of measure"), filters=[lambda value: value or ""], validators=[Length(max=50, message=_l("At most %(max)d characters."))])
     version = VersionField(validators=[Optional()])
 
     def validate_target_text(self, field):
@@ -60,7 +60,7 @@ class ScoreForm(FlaskForm):
     """The score is checked against the criterion by the service (it knows the maximum)."""
 
     self_score = StringField(_l("Self-score"), validators=[Length(max=20)])
-    explanation = TextAreaField(_l("Explanation"))
+    explanation = TextAreaField(_l("Explanation"), filters=[lambda value: value or ""])
     version = VersionField(validators=[Optional()])
 
 

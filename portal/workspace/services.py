@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import workflow
 from portal.access import Action, ensure
@@ -35,7 +34,7 @@ from portal.models import (
     utcnow,
 )
 from portal.templating import fmt_date, fmt_points
-from portal.workflow import WorkflowError
+from portal.workflow import Conflict, WorkflowError, flush_or_conflict
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 STEP = Decimal("0.25")
@@ -47,11 +46,6 @@ def local_today() -> date:
     """Deadlines are dates in the province's time zone."""
     return datetime.now(LOCAL_TZ).date()
 
-
-class Conflict(WorkflowError):
-    def __init__(self):
-        super().__init__(_("This item was changed by someone else in the meantime. Reload the page to see "
-                           "the current version; your change was not saved."), status=409)
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -87,12 +81,6 @@ def _check_version(obj, version: int | None) -> None:
         raise Conflict()
 
 
-def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict() from None
 
 
 def _check_campaign_open(campaign: Campaign) -> None:
@@ -129,7 +117,7 @@ def save_commitment(commitment: Commitment, user: User, values: CommitmentValues
     commitment.target_value = values.target_value
     commitment.target_unit = values.target_unit.strip()
     commitment.updated_by_id = user.id
-    _flush_or_conflict()
+    flush_or_conflict()
     return commitment
 
 
@@ -147,7 +135,7 @@ def submit_registration(registration: Registration, user: User, today: date) -> 
                               "Still missing: %(codes)s.", codes=", ".join(missing)), status=422)
     registration.submitted_at = utcnow()
     workflow.apply(registration, "submit", user)
-    _flush_or_conflict()
+    flush_or_conflict()
 
 
 def add_progress_note(commitment: Commitment, user: User, note_date: date, text: str, today: date) -> ProgressNote:
@@ -273,7 +261,7 @@ def save_score_line(line: ScoreLine, user: User, raw_score: str | None, explanat
     after = {"self_score": line.self_score, "explanation": line.explanation}
     if before != after:
         workflow.record(line, "save", user, before=before, after=after)
-    _flush_or_conflict()
+    flush_or_conflict()
     return line
 
 
@@ -324,7 +312,7 @@ def submit_score_line(line: ScoreLine, user: User, today: date, version: int | N
                               code=line.criterion.code, reasons="; ".join(reasons)), status=422)
     line.submitted_at = utcnow()
     workflow.apply(line, "submit", user, after=submission_snapshot(line))
-    _flush_or_conflict()
+    flush_or_conflict()
 
 
 @dataclass
@@ -349,7 +337,7 @@ def submit_ready_lines(unit: Unit, campaign: Campaign, user: User, today: date) 
         line.submitted_at = utcnow()
         workflow.apply(line, "submit", user, after=submission_snapshot(line))
         result.submitted.append(line)
-    _flush_or_conflict()
+    flush_or_conflict()
     return result
 
 

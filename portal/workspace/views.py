@@ -19,7 +19,7 @@ from portal.review import services as review_services
 from portal.evidence.views import file_store, get_evidence_or_404
 from portal.templating import fmt_points
 from portal.uploads import UploadRejected
-from portal.workflow import WorkflowError
+from portal.workflow import WorkflowError, parse_version
 from portal.workspace import services
 from portal.workspace.forms import DocumentForm, NoteForm, ScoreForm, UploadForm, commitment_form
 
@@ -47,9 +47,12 @@ def _campaign():
 
 
 def _load(model, object_id: int, action: Action = Action.EDIT):
-    """Load an object of the officer's unit; another unit's object is 'not found'."""
-    obj = db.get_or_404(model, object_id)
-    return authorize(action, obj)
+    """Load an object of the officer's unit in the current campaign; anything else is 'not found'."""
+    obj = authorize(action, db.get_or_404(model, object_id))
+    campaign_id = obj.registration.campaign_id if isinstance(obj, Commitment) else obj.campaign_id
+    if campaign_id != _campaign().id:
+        abort(404)
+    return obj
 
 
 def _partial(template: str, status: int = 200, trigger: str | None = None, **context):
@@ -104,7 +107,8 @@ def save_commitment(commitment_id: int):
     if form.validate():
         values = services.CommitmentValues(form.target_text.data, form.target_value.data, form.target_unit.data)
         try:
-            services.save_commitment(commitment, current_user, values, form.version.data, services.local_today())
+            services.save_commitment(commitment, current_user, values,
+                                     parse_version(request.form.get(form.version.name)), services.local_today())
             db.session.commit()
             message = _("Saved.")
             form = None
@@ -217,7 +221,7 @@ def save_score(line_id: int):
     else:
         try:
             services.save_score_line(line, current_user, form.self_score.data, form.explanation.data or "",
-                                     form.version.data, services.local_today())
+                                     parse_version(request.form.get("version")), services.local_today())
             db.session.commit()
             message = _("Saved.")
         except services.InvalidScore as exc:
@@ -270,7 +274,9 @@ def submit_score(line_id: int):
     try:
         if "self_score" in request.form:
             services.save_score_line(line, current_user, form.self_score.data, form.explanation.data or "",
-                                     form.version.data, services.local_today())
+                                     parse_version(request.form.get("version")), services.local_today())
+        else:
+            parse_version(request.form.get("version"))
         services.submit_score_line(line, current_user, services.local_today())
         db.session.commit()
         message = _("Submitted for review.")
