@@ -46,5 +46,6 @@ class RenderedScoreboard(Base):
     variant: Mapped[str] = mapped_column(sa.String(40))
     version: Mapped[int] = mapped_column(sa.BigInteger)
     html: Mapped[str] = mapped_column(sa.Text)
+    html_gzip: Mapped[bytes] = mapped_column(sa.LargeBinary)  # what browsers get: compressed once, not per request
     ranks: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,7 @@
 by version, publication, freeze, the staged reveal and display links."""
 from __future__ import annotations
 
+import gzip
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -76,8 +77,10 @@ def rendered(campaign: Campaign, variant: str, version: int, build: Callable[[li
         for row in data:
             before = previous.get(str(row["unit_id"]))
             movement[row["unit_id"]] = 0 if before is None else before - row["rank"]
-    entry = RenderedScoreboard(campaign_id=campaign.id, variant=variant, version=version,
-                               html=build(data, movement), ranks={str(r["unit_id"]): r["rank"] for r in data})
+    html = build(data, movement)
+    entry = RenderedScoreboard(campaign_id=campaign.id, variant=variant, version=version, html=html,
+                               html_gzip=gzip.compress(html.encode("utf-8"), compresslevel=6),
+                               ranks={str(r["unit_id"]): r["rank"] for r in data})
     try:
         with db.session.begin_nested():
             db.session.add(entry)

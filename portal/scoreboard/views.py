@@ -10,10 +10,11 @@ from markupsafe import Markup
 from portal import live
 from portal.campaign.services import current_campaign
 from portal.extensions import db
-from portal.access import roles_required
+from portal.access import roles_required, unauthenticated
 from portal.ceremony.stages import stage_for
 from portal.models import Cluster, DisplayLink, Role
 from portal.scoreboard import services
+from portal.scoreboard.present import present
 from portal.workflow import WorkflowError
 
 bp = Blueprint("scoreboard", __name__)
@@ -40,22 +41,19 @@ def _view_arg(clusters) -> str:
     return view
 
 
-def _table(campaign, view: str, live_view: bool, version: int) -> Markup:
-    """The cached table for this view, with the signed-in officer's own unit marked."""
+def _live(campaign, view: str, live_view: bool, version: int):
+    """The live table (with its poll) for this view and version: rendered once, then from the cache.
+    Nothing in it depends on the viewer; the page marks the officer's own unit (portal.js)."""
     variant = f"{'live' if live_view else 'public'}:{view}"
 
     def build(rows, movement):
         shown = rows if view == "overall" else sorted(
             [r for r in rows if str(r["cluster_id"]) == view], key=lambda r: (r["cluster_rank"], r["code"]))
-        return render_template("scoreboard/_table.html", rows=shown, movement=movement, view=view,
-                               groups=rows[0]["groups"] if rows else [])
+        table = Markup(render_template("scoreboard/_table.html", rows=present(shown, view), movement=movement,
+                                       view=view))
+        return render_template("scoreboard/_live.html", view=view, version=version, table=table)
 
-    entry = services.rendered(campaign, variant, version, build, lambda: services.visible_rows(campaign, live_view))
-    html = entry.html
-    if current_user.unit_id:
-        marker = f'data-unit="{current_user.unit_id}"'
-        html = html.replace(f"<tr {marker}", f'<tr class="row--own" {marker}', 1)
-    return Markup(html)
+    return services.rendered(campaign, variant, version, build, lambda: services.visible_rows(campaign, live_view))
 
 
 @bp.get("/")
@@ -66,21 +64,30 @@ def page():
     view = _view_arg(clusters)
     version = live.current(live.SCOREBOARD)
     return render_template("scoreboard/page.html", campaign=campaign, state=state, clusters=clusters, view=view,
-                           version=version, table=_table(campaign, view, live_view, version), live_view=live_view)
+                           live=Markup(_live(campaign, view, live_view, version).html), live_view=live_view)
 
 
 @bp.get("/table")
-@login_required
 def table():
-    """The poll: 204 while the version the page shows is current; else the cached table."""
+    """The poll: 204 while the version the page shows is current — answered from the signed session
+    and one integer read, without loading the user; anything else goes through the full checks."""
     version = live.current(live.SCOREBOARD)
-    if request.args.get("v", type=int) == version:
+    if session.get("_user_id") and request.args.get("v", type=int) == version:
         return "", 204
+    if not current_user.is_authenticated:
+        return unauthenticated()
     campaign, _state, live_view = _context()
     clusters = db.session.execute(db.select(Cluster).order_by(Cluster.code)).scalars().all()
     view = _view_arg(clusters)
-    return render_template("scoreboard/_live.html", view=view, version=version,
-                           table=_table(campaign, view, live_view, version))
+    entry = _live(campaign, view, live_view, version)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = current_app.make_response(entry.html_gzip)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = current_app.make_response(entry.html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
 
 
 

@@ -34,6 +34,18 @@
     p.textContent = text;
     box.replaceChildren(p);
   });
+  // The scoreboard is cached for everyone; the signed-in officer's own unit is marked here.
+  function markOwnUnit() {
+    document.querySelectorAll("[data-own-unit]").forEach(function (box) {
+      var unit = box.getAttribute("data-own-unit");
+      if (!unit) { return; }
+      var row = box.querySelector('tr[data-unit="' + unit + '"]');
+      if (row) { row.classList.add("row--own"); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markOwnUnit);
+  document.addEventListener("htmx:afterSettle", markOwnUnit);
+
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("flashes");
     if (!box) { return; }

@@ -77,3 +77,15 @@ def test_the_ceremony_screen_follows_the_reveal(browser, live_server, campaign):
             db.session.commit()
         finally:
             ctx.close()
+
+
+def test_an_officer_sees_the_own_unit_highlighted(page, campaign):
+    admin = factories.gen_user(role=Role.ADMIN)
+    unit = db.session.execute(db.select(Unit).where(Unit.code == "LK")).scalar_one()
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=unit)
+    scoreboard.set_published(campaign, admin, True)
+    db.session.commit()
+    sign_in(page, officer.username)
+    page.goto("/scoreboard/")
+    expect(page.locator(f'tr[data-unit="{unit.id}"]')).to_have_class(re.compile("row--own"))
+    expect(page.locator("tr.row--own")).to_have_count(1)
