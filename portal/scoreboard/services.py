@@ -60,6 +60,14 @@ def visible_rows(campaign: Campaign, live_view: bool) -> list[dict]:
     return standings_rows(campaign)
 
 
+def cached_body(campaign_id: int, variant: str, version: int, compressed: bool) -> str | bytes | None:
+    """Just the one column a poll answer needs (the html or its gzip copy), or None if not rendered yet."""
+    column = RenderedScoreboard.html_gzip if compressed else RenderedScoreboard.html
+    return db.session.execute(sa.select(column).where(
+        RenderedScoreboard.campaign_id == campaign_id, RenderedScoreboard.variant == variant,
+        RenderedScoreboard.version == version)).scalar()
+
+
 def rendered(campaign: Campaign, variant: str, version: int, build: Callable[[list[dict], dict], str],
              rows: Callable[[], list[dict]]) -> RenderedScoreboard:
     """The table for (variant, version): from the cache, or rendered now and stored for every worker."""

@@ -34,17 +34,19 @@ def _context():
     return campaign, state, live_view
 
 
-def _view_arg(clusters) -> str:
+def _view_arg() -> str:
+    """"overall" or an existing cluster's id (anything else would fill the cache with junk views)."""
     view = request.args.get("view", "overall")
-    if view != "overall" and not any(str(c.id) == view for c in clusters):
-        view = "overall"
-    return view
+    if view == "overall" or not view.isdigit() or len(view) > 9:
+        return "overall"
+    exists = db.session.execute(db.select(Cluster.id).where(Cluster.id == int(view))).scalar()
+    return view if exists else "overall"
 
 
 def _live(campaign, view: str, live_view: bool, version: int):
     """The live table (with its poll) for this view and version: rendered once, then from the cache.
     Nothing in it depends on the viewer; the page marks the officer's own unit (portal.js)."""
-    variant = f"{'live' if live_view else 'public'}:{view}"
+    variant = f"{'live' if live_view else 'public'}:{view}"  # the same key as the poll's lookup
 
     def build(rows, movement):
         shown = rows if view == "overall" else sorted(
@@ -61,7 +63,7 @@ def _live(campaign, view: str, live_view: bool, version: int):
 def page():
     campaign, state, live_view = _context()
     clusters = db.session.execute(db.select(Cluster).order_by(Cluster.code)).scalars().all()
-    view = _view_arg(clusters)
+    view = _view_arg()
     version = live.current(live.SCOREBOARD)
     return render_template("scoreboard/page.html", campaign=campaign, state=state, clusters=clusters, view=view,
                            live=Markup(_live(campaign, view, live_view, version).html), live_view=live_view)
@@ -77,14 +79,16 @@ def table():
     if not current_user.is_authenticated:
         return unauthenticated()
     campaign, _state, live_view = _context()
-    clusters = db.session.execute(db.select(Cluster).order_by(Cluster.code)).scalars().all()
-    view = _view_arg(clusters)
-    entry = _live(campaign, view, live_view, version)
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = current_app.make_response(entry.html_gzip)
+    view = _view_arg()
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    variant = f"{'live' if live_view else 'public'}:{view}"
+    body = services.cached_body(campaign.id, variant, version, compressed)
+    if body is None:
+        entry = _live(campaign, view, live_view, version)
+        body = entry.html_gzip if compressed else entry.html
+    response = current_app.make_response(body)
+    if compressed:
         response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = current_app.make_response(entry.html)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Vary"] = "Accept-Encoding"
     return response
