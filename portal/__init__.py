@@ -60,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
     from portal.ceremony.views import bp as ceremony_bp
+    from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(scoreboard_bp, url_prefix="/scoreboard")
     app.register_blueprint(ceremony_bp, url_prefix="/display")
+    app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
 
 

@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models import (
     AwardLevel,
+    NominationState,
     RegistrationState,
     ScoreState,
+    VoteChoice,
     CampaignState,
     Classification,
     CriterionKind,
@@ -56,6 +58,16 @@ LABELS: dict[enum.Enum, object] = {
     ScoreState.SUBMITTED: _l("Submitted"),
     ScoreState.APPROVED: _l("Approved"),
     ScoreState.RETURNED: _l("Returned for changes"),
+    NominationState.DRAFT: _l("Draft"),
+    NominationState.SUBMITTED: _l("Submitted"),
+    NominationState.RETURNED: _l("Returned for changes"),
+    NominationState.FORWARDED: _l("Forwarded to the council"),
+    NominationState.APPROVED: _l("Approved by the council"),
+    NominationState.REJECTED: _l("Rejected"),
+    NominationState.AWARDED: _l("Awarded"),
+    VoteChoice.AGREE: _l("Agree"),
+    VoteChoice.DISAGREE: _l("Disagree"),
+    VoteChoice.ABSTAIN: _l("Abstain"),
 }
 
 DEADLINE_LABELS = {
@@ -81,6 +93,11 @@ HISTORY_LABELS = {
     "accept": _l("accepted"),
     "reopen": _l("reopened"),
     "comment": _l("commented"),
+    "forward": _l("forwarded to the council"),
+    "reject": _l("rejected"),
+    "award": _l("awarded"),
+    "vote": _l("voted"),
+    "close_vote": _l("closed the vote"),
 }
 
 FILE_KINDS = {
@@ -102,12 +119,14 @@ def history_label(action: str) -> str:
 
 def state_label(value: str) -> str:
     """A stored state value (history keeps plain strings) shown as its label."""
-    from portal.models import ScoreState
+    from portal.models import NominationState, ScoreState
 
-    try:
-        return label(ScoreState(value))
-    except ValueError:
-        return value
+    for states in (ScoreState, NominationState):
+        try:
+            return label(states(value))
+        except ValueError:
+            continue
+    return value
 
 
 def file_kind(content_type: str) -> str:
@@ -117,10 +136,14 @@ def file_kind(content_type: str) -> str:
 KIND_LABELS = {
     "score_line": _l("Score line"),
     "registration": _l("Pledge registration"),
+    "nomination": _l("Nomination"),
 }
 
 QUEUE_STATE_LABELS = {
     "submitted": _l("Waiting for review"),
+    "forwarded": _l("Forwarded to the council"),
+    "rejected": _l("Rejected"),
+    "awarded": _l("Awarded"),
     "returned": _l("Returned for changes"),
     "approved": _l("Approved"),
     "accepted": _l("Accepted"),

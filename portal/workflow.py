@@ -17,7 +17,7 @@ from portal.access import Action, ensure
 from portal.audit.services import append
 from portal.extensions import db
 from portal.labels import label
-from portal.models import AuditEvent, Registration, RegistrationState, ScoreLine, ScoreState
+from portal.models import AuditEvent, Nomination, NominationState, Registration, RegistrationState, ScoreLine, ScoreState
 
 
 class WorkflowError(Exception):
@@ -66,7 +66,7 @@ def _t(sources, target, permission) -> Transition:
     return Transition(frozenset(sources), target, permission)
 
 
-R, S = RegistrationState, ScoreState
+R, S, N = RegistrationState, ScoreState, NominationState
 TRANSITIONS: dict[type, dict[str, Transition]] = {
     Registration: {
         "submit": _t({R.DRAFT, R.RETURNED}, R.SUBMITTED, Action.EDIT),
@@ -80,8 +80,16 @@ TRANSITIONS: dict[type, dict[str, Transition]] = {
         "adjust": _t({S.SUBMITTED}, S.APPROVED, Action.REVIEW),
         "return": _t({S.SUBMITTED}, S.RETURNED, Action.REVIEW),
     },
+    Nomination: {
+        "submit": _t({N.DRAFT, N.RETURNED}, N.SUBMITTED, Action.EDIT),
+        "return": _t({N.SUBMITTED}, N.RETURNED, Action.REVIEW),
+        "forward": _t({N.SUBMITTED}, N.FORWARDED, Action.REVIEW),
+        "approve": _t({N.FORWARDED}, N.APPROVED, Action.ADMINISTER),
+        "reject": _t({N.FORWARDED}, N.REJECTED, Action.ADMINISTER),
+        "award": _t({N.APPROVED}, N.AWARDED, Action.ADMINISTER),
+    },
 }
-SUBJECT_TYPES = {Registration: "registration", ScoreLine: "score_line"}
+SUBJECT_TYPES = {Registration: "registration", ScoreLine: "score_line", Nomination: "nomination"}
 
 
 def subject_type(obj) -> str:

@@ -27,8 +27,11 @@ def stage_context(campaign) -> dict:
     state = services.state_for(campaign)
     rows = services.visible_rows(campaign, live_view=False)
     frozen = state.frozen_at is not None
-    return {"campaign": campaign, "stage": stage_for(rows, state.reveal_step, frozen), "frozen": frozen,
-            "version": live.current(live.SCOREBOARD)}
+    from portal.nominations.services import awarded
+
+    stage = stage_for(rows, state.reveal_step, frozen)
+    return {"campaign": campaign, "stage": stage, "frozen": frozen, "version": live.current(live.SCOREBOARD),
+            "awards": awarded(campaign) if stage.kind == "awards" else []}
 
 
 @bp.get("/<token>")

@@ -15,6 +15,14 @@ from portal.models.campaign import (
     VoteDenominator,
 )
 from portal.models.evidence import Evidence
+from portal.models.nomination import (
+    Nomination,
+    NominationDocument,
+    NominationState,
+    PastClassification,
+    Vote,
+    VoteChoice,
+)
 from portal.models.org import Cluster, Unit, UnitKind
 from portal.models.review import AuditEvent, Comment, Counter, Notification, QueueItem
 from portal.models.scoreboard import DisplayLink, RenderedScoreboard, ScoreboardState
@@ -35,5 +43,6 @@ __all__ = [
     "CampaignState", "Classification", "Criterion", "CriterionKind", "NomineeKind", "TieBreak",
     "VoteDenominator", "Cluster", "Unit", "UnitKind", "Role", "User", "Evidence", "EDITABLE_REGISTRATION",
     "EDITABLE_SCORE", "Commitment", "AuditEvent", "Comment", "Counter", "Notification", "QueueItem", "ProgressNote", "Registration", "RegistrationState",
-    "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState",
+    "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState", "Nomination",
+    "NominationDocument", "NominationState", "PastClassification", "Vote", "VoteChoice",
 ]

@@ -54,6 +54,7 @@ def message(notification: Notification) -> str:
                               reason=data.get("reason")),
         "returned": lambda: _("%(what)s was returned for changes: %(comment)s", what=what, comment=data.get("comment")),
         "accepted": lambda: _("%(what)s was accepted.", what=what),
+        "forwarded": lambda: _("Your nomination for %(award)s was forwarded to the council.", award=data.get("award")),
         "commented": lambda: _("New comment on %(what)s: %(comment)s", what=what, comment=data.get("comment")),
     }
     return texts.get(notification.kind, lambda: notification.kind)()

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from portal import live
 from portal.extensions import db
-from portal.models import Criterion, QueueItem, Registration, ScoreLine, Unit
+from portal.models import Criterion, Nomination, QueueItem, Registration, ScoreLine, Unit
 
 
 def _unit_fields(unit_id: int) -> dict:
@@ -32,9 +32,15 @@ def _registration(registration: Registration) -> dict:
             "task_group_id": None, "criterion_id": None, "self_score": None, "approved_score": None}
 
 
+def _nomination(nomination) -> dict:
+    return {"campaign_id": nomination.campaign_id, **_unit_fields(nomination.unit_id),
+            "task_group_id": None, "criterion_id": None, "self_score": None, "approved_score": None}
+
+
 ADAPTERS: dict[type, tuple[str, Callable]] = {
     ScoreLine: ("score_line", _score_line),
     Registration: ("registration", _registration),
+    Nomination: ("nomination", _nomination),
 }
 KINDS = [kind for kind, _adapter in ADAPTERS.values()]
 

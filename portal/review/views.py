@@ -15,7 +15,7 @@ from portal.access import Action, authorize, roles_required
 from portal.campaign.services import current_campaign
 from portal.evidence.services import evidence_for, same_file_elsewhere
 from portal.extensions import db
-from portal.models import AuditEvent, Cluster, Commitment, Criterion, Registration, Role, ScoreLine, Unit
+from portal.models import AuditEvent, Cluster, Commitment, Criterion, Nomination, Registration, Role, ScoreLine, Unit
 from portal.review import queries, services
 from portal.review.diff import submission_diff
 from portal.workflow import WorkflowError, allowed_actions, parse_version, subject_type
@@ -23,7 +23,7 @@ from portal.workflow import WorkflowError, allowed_actions, parse_version, subje
 bp = Blueprint("review", __name__)
 reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
 REVIEWER_ROLES = {Role.REVIEWER.value, Role.ADMIN.value}
-SUBJECTS = {"score_line": ScoreLine, "registration": Registration}
+SUBJECTS = {"score_line": ScoreLine, "registration": Registration, "nomination": Nomination}
 
 
 def _campaign():
@@ -128,6 +128,10 @@ def _detail_context(obj, **extra):
         context.update(evidence=evidence, duplicates=same_file_elsewhere(evidence),
                        other_units=queries.shared_evidence_units(evidence), diff=submission_diff(obj),
                        commitment=_commitment(obj))
+    elif kind == "nomination":
+        from portal.nominations import eligibility
+
+        context.update(rules=eligibility.check(obj))
     else:
         context.update(card=_registration_card(obj))
     context.update(extra)
@@ -226,6 +230,16 @@ def reopen(registration_id: int):
     refused = _decide(registration, services.reopen_registration, request.form.get("comment"))
     return refused or _after_decision(registration, _("Reopened the registration of %(unit)s.",
                                                          unit=registration.unit.short_name))
+
+
+@bp.post("/nominations/<int:nomination_id>/forward")
+@reviewers_only
+def forward(nomination_id: int):
+    from portal.nominations.services import forward as forward_nomination
+
+    nomination = load_subject("nomination", nomination_id)
+    refused = _decide(nomination, forward_nomination)
+    return refused or _after_decision(nomination, _("Forwarded to the council: %(nominee)s.", nominee=nomination.nominee))
 
 
 @bp.post("/items/<kind>/<int:subject_id>/comments")

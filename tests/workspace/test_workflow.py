@@ -4,12 +4,13 @@ import pytest
 from portal import workflow
 from portal.access import Denied
 from portal.extensions import db
-from portal.models import QueueItem, Registration, RegistrationState, Role, ScoreLine, ScoreState
+from portal.models import (AwardType, Nomination, NominationState, QueueItem, Registration, RegistrationState, Role,
+                           ScoreLine, ScoreState)
 from portal.workflow import TRANSITIONS, WorkflowError
 from tests import factories
 from tests.workspace.conftest import commitment_of, line_of
 
-R, S = RegistrationState, ScoreState
+R, S, N = RegistrationState, ScoreState, NominationState
 EXPECTED = {
     (Registration, "submit"): ({R.DRAFT, R.RETURNED}, R.SUBMITTED, Role.UNIT_OFFICER),
     (Registration, "accept"): ({R.SUBMITTED}, R.ACCEPTED, Role.REVIEWER),
@@ -19,11 +20,18 @@ EXPECTED = {
     (ScoreLine, "approve"): ({S.SUBMITTED}, S.APPROVED, Role.REVIEWER),
     (ScoreLine, "adjust"): ({S.SUBMITTED}, S.APPROVED, Role.REVIEWER),
     (ScoreLine, "return"): ({S.SUBMITTED}, S.RETURNED, Role.REVIEWER),
+    (Nomination, "submit"): ({N.DRAFT, N.RETURNED}, N.SUBMITTED, Role.UNIT_OFFICER),
+    (Nomination, "return"): ({N.SUBMITTED}, N.RETURNED, Role.REVIEWER),
+    (Nomination, "forward"): ({N.SUBMITTED}, N.FORWARDED, Role.REVIEWER),
+    (Nomination, "approve"): ({N.FORWARDED}, N.APPROVED, Role.ADMIN),
+    (Nomination, "reject"): ({N.FORWARDED}, N.REJECTED, Role.ADMIN),
+    (Nomination, "award"): ({N.APPROVED}, N.AWARDED, Role.ADMIN),
 }
+STATES = {Registration: R, ScoreLine: S, Nomination: N}
 CASES = [
     (model, action, state)
     for (model, action) in EXPECTED
-    for state in (R if model is Registration else S)
+    for state in STATES[model]
 ]
 
 
@@ -33,7 +41,13 @@ def test_the_table_is_what_the_design_says():
 
 def subject(model, unit, state):
     """A real registration or score line of ``unit``, put in ``state``."""
-    obj = commitment_of(unit, "1.1").registration if model is Registration else line_of(unit, "3.3")
+    if model is Nomination:
+        award = db.session.execute(db.select(AwardType)).scalars().first()
+        obj = Nomination(campaign_id=award.campaign_id, unit_id=unit.id, award_type=award,
+                         created_by_id=factories.gen_user().id)
+        db.session.add(obj)
+    else:
+        obj = commitment_of(unit, "1.1").registration if model is Registration else line_of(unit, "3.3")
     obj.state = state
     db.session.flush()
     return obj

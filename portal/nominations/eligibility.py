@@ -1,0 +1,102 @@
+"""Eligibility rules of an award type checked against the unit's record, one row per rule.
+
+Each rule answers met / not met / unknown with the figures; a rule that is not met blocks
+submission (all rules of the 2025 award types are hard); unknown only warns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.labels import label
+from portal.models import (CLASSIFICATION_ORDER, Campaign, CampaignState, Classification, Nomination, NominationState,
+                           PastClassification, Unit)
+from portal.scoreboard.ranking import compute_standings
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+# Nominations that use up a cluster's quota (a returned or rejected one gives its place back).
+COUNTED = (NominationState.SUBMITTED, NominationState.FORWARDED, NominationState.APPROVED, NominationState.AWARDED)
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    requirement: str
+    actual: str
+    outcome: str
+
+    @property
+    def blocks(self) -> bool:
+        return self.outcome == NOT_MET
+
+
+def _standing(nomination: Nomination):
+    standings = compute_standings(db.session.get(Campaign, nomination.campaign_id))
+    return next((s for s in standings.units if s.unit.id == nomination.unit_id), None)
+
+
+def _past_classifications(unit: Unit, campaign: Campaign, years: int) -> dict[int, Classification]:
+    """Imported classifications, overridden by closed campaigns' own results."""
+    wanted = list(range(campaign.year - years, campaign.year))
+    found = dict(db.session.execute(sa.select(PastClassification.year, PastClassification.classification).where(
+        PastClassification.unit_id == unit.id, PastClassification.year.in_(wanted))).all())
+    for earlier in db.session.execute(sa.select(Campaign).where(
+            Campaign.year.in_(wanted), Campaign.state == CampaignState.CLOSED)).scalars():
+        standing = next((s for s in compute_standings(earlier).units if s.unit.id == unit.id), None)
+        if standing is not None:
+            found[earlier.year] = standing.classification
+    return found
+
+
+def check(nomination: Nomination) -> list[RuleResult]:
+    award = nomination.award_type
+    results: list[RuleResult] = []
+    standing = None
+    if award.rule_cluster_rank_max or award.rule_min_classification:
+        standing = _standing(nomination)
+    if award.rule_cluster_rank_max:
+        if standing is None or standing.total_items == 0 or standing.approved_items == 0:
+            results.append(RuleResult("cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
+                                      _("no approved score yet"), UNKNOWN))
+        else:
+            results.append(RuleResult(
+                "cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
+                _("rank %(n)s", n=standing.cluster_rank),
+                MET if standing.cluster_rank <= award.rule_cluster_rank_max else NOT_MET))
+    if award.rule_min_classification:
+        wanted = award.rule_min_classification
+        if standing is None or standing.approved_items == 0:
+            results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
+                                      _("no approved score yet"), UNKNOWN))
+        else:
+            ok = CLASSIFICATION_ORDER.index(standing.classification) <= CLASSIFICATION_ORDER.index(wanted)
+            results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
+                                      label(standing.classification), MET if ok else NOT_MET))
+    if award.rule_max_per_cluster:
+        used = db.session.scalar(sa.select(sa.func.count(Nomination.id)).join(Unit, Unit.id == Nomination.unit_id).where(
+            Nomination.award_type_id == award.id, Nomination.id != nomination.id, Nomination.state.in_(COUNTED),
+            Unit.cluster_id == nomination.unit.cluster_id)) or 0
+        results.append(RuleResult("quota", _("At most %(n)s nomination(s) per cluster", n=award.rule_max_per_cluster),
+                                  _("%(n)s already used in the cluster", n=used),
+                                  MET if used < award.rule_max_per_cluster else NOT_MET))
+    if award.rule_min_service_years:
+        years = nomination.service_years
+        results.append(RuleResult("service", _("At least %(n)s years in the sector", n=award.rule_min_service_years),
+                                  _("not given") if years is None else _("%(n)s years", n=years),
+                                  UNKNOWN if years is None else (MET if years >= award.rule_min_service_years else NOT_MET)))
+    if award.rule_consecutive_excellent_years:
+        n = award.rule_consecutive_excellent_years
+        campaign = db.session.get(Campaign, nomination.campaign_id)
+        past = _past_classifications(nomination.unit, campaign, n)
+        years = range(campaign.year - n, campaign.year)
+        shown = ", ".join(f"{y}: {label(past[y]) if y in past else '?'}" for y in years)
+        if any(past.get(y) not in (None, Classification.EXCELLENT) for y in years):
+            outcome = NOT_MET
+        elif all(y in past for y in years):
+            outcome = MET
+        else:
+            outcome = UNKNOWN
+        results.append(RuleResult("excellent_years", _("Rated excellent %(n)s years in a row", n=n), shown, outcome))
+    return results
