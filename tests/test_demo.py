@@ -51,3 +51,11 @@ def test_demo_workspaces_are_lived_in(runner, app):
     assert db.session.scalar(db.select(func.count()).select_from(ProgressNote)) > 10
     returned = db.session.execute(db.select(ScoreLine).where(ScoreLine.state == ScoreState.RETURNED)).scalars().all()
     assert all(line.review_comment for line in returned)
+
+
+def test_demo_nominations_in_every_state(runner, app):
+    from portal.models import Nomination, NominationState
+
+    runner.invoke(args=["seed-demo"])
+    states = set(db.session.execute(db.select(Nomination.state)).scalars())
+    assert states == set(NominationState)

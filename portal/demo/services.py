@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.accounts.services import create_user
+from portal.demo.nominations import seed_nominations
 from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspaces
 from portal.extensions import db
 from portal.models import Campaign, CampaignState, Role, User
@@ -62,4 +63,5 @@ def seed_demo(today: date | None = None) -> Campaign:
     db.session.commit()
     seed_workspaces(campaign, today)
     seed_scored_units(campaign, today)
+    seed_nominations(campaign, today)
     return campaign

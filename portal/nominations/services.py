@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal import workflow
 from portal.access import Action, Denied, ensure
-from portal.evidence.services import Upload
+from portal.evidence.services import Upload  # noqa: F401  (callers build uploads through this module too)
 from portal.extensions import db
 from portal.models import (AwardType, Campaign, CampaignState, Nomination, NominationDocument, NominationState,
                            NomineeKind, Role, Unit, User, Vote, VoteChoice, VoteDenominator, utcnow)
