@@ -40,6 +40,21 @@ def init_cli(app: Flask) -> None:
         click.echo(_("Imported %(clusters)d clusters, %(units)d units, %(criteria)d criteria, "
                      "%(award_types)d award types.", **counts))
 
+    @app.cli.command("import-classifications")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def import_classifications_command(path: Path):
+        """Import earlier years' classifications (CSV: unit_code,year,classification)."""
+        from portal.reference.classifications import import_classifications
+
+        try:
+            count = import_classifications(path)
+        except ImportFailed as failure:
+            for problem in failure.problems:
+                click.echo(str(problem), err=True)
+            click.echo(_("Nothing was imported: %(n)d problem(s).", n=len(failure.problems)), err=True)
+            sys.exit(1)
+        click.echo(_("Imported %(n)d classifications.", n=count))
+
     users = click.Group("users", help="Create accounts and set passwords.")
     app.cli.add_command(users)
 

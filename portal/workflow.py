@@ -96,9 +96,12 @@ def subject_type(obj) -> str:
     return SUBJECT_TYPES.get(type(obj), type(obj).__tablename__)
 
 
-def allowed_actions(obj) -> list[str]:
-    """Actions whose source states include the object's current state (for showing buttons)."""
-    return [name for name, t in TRANSITIONS[type(obj)].items() if obj.state in t.sources]
+def allowed_actions(obj, user=None) -> list[str]:
+    """Actions possible from the object's current state — for ``user``, if given (for showing buttons)."""
+    from portal.access import decide
+
+    return [name for name, t in TRANSITIONS[type(obj)].items()
+            if obj.state in t.sources and (user is None or decide(user, t.permission, obj) is None)]
 
 
 def _refusal(obj, transition: Transition) -> WorkflowError:

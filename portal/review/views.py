@@ -116,7 +116,10 @@ def load_subject(kind: str, subject_id: int):
 def _detail_context(obj, **extra):
     kind = subject_type(obj)
     context = {
-        "obj": obj, "kind": kind, "actions": allowed_actions(obj),
+        # The queue offers review decisions; a nomination's vote is closed on its own page.
+        "obj": obj, "kind": kind,
+        "actions": [a for a in allowed_actions(obj, current_user) if a not in ("approve", "reject", "award")
+                    or kind == "score_line"],
         "comments": services.comments_for(obj),
         "history": db.session.execute(db.select(AuditEvent).where(
             AuditEvent.subject_type == kind, AuditEvent.subject_id == obj.id)

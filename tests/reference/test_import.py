@@ -153,3 +153,20 @@ def test_import_command_imports(runner):
     result = runner.invoke(args=["import", str(DATA_2025), "--year", "2025"])
     assert result.exit_code == 0, result.output
     assert counts()["Unit"] == 16
+
+
+def test_import_earlier_classifications(runner, app, tmp_path):
+    from portal.models import PastClassification
+
+    import_directory(DATA_2025, 2025)
+    good = tmp_path / "classifications.csv"
+    good.write_text("unit_code,year,classification\nBH,2023,excellent\nBH,2024,good\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit_code,year,classification\nBH,2023,excellent\nZZ,20x4,best\n", encoding="utf-8")
+    result = runner.invoke(args=["import-classifications", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.csv, dòng 3, cột unit_code" in result.output and "bad.csv, dòng 3, cột year" in result.output
+    assert db.session.scalar(db.select(func.count()).select_from(PastClassification)) == 0
+    result = runner.invoke(args=["import-classifications", str(good)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(func.count()).select_from(PastClassification)) == 2
