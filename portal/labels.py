@@ -98,6 +98,8 @@ HISTORY_LABELS = {
     "award": _l("awarded"),
     "vote": _l("voted"),
     "close_vote": _l("closed the vote"),
+    "attach": _l("attached a dossier file"),
+    "detach": _l("removed a dossier file"),
 }
 
 FILE_KINDS = {

@@ -78,6 +78,9 @@ def save_nomination(nomination: Nomination, user: User, values: NomineeValues, v
     nomination.service_years = values.service_years
     nomination.achievements = values.achievements.strip()
     flush_or_conflict()
+    workflow.record(nomination, "save", user, after={"nominee": nomination.nominee_name,
+                                                     "position": nomination.nominee_position,
+                                                     "service_years": nomination.service_years})
 
 
 def add_documents(nomination: Nomination, user: User, document_name: str, uploads: list[Upload], store: FileStore,
@@ -100,6 +103,8 @@ def add_documents(nomination: Nomination, user: User, document_name: str, upload
                 for s, name in stored]
         db.session.add_all(rows)
         db.session.flush()
+        workflow.record(nomination, "attach", user, after={"document": document_name,
+                                                           "files": [[r.original_name, r.sha256] for r in rows]})
     except BaseException:
         for s, _name in stored:
             store.delete(s.stored_name)
@@ -111,6 +116,8 @@ def remove_document(document: NominationDocument, user: User) -> str:
     ensure(user, Action.EDIT, document.nomination)
     _check_editable(document.nomination)
     stored_name = document.stored_name
+    workflow.record(document.nomination, "detach", user, before={"document": document.document_name,
+                                                                  "file": document.original_name})
     db.session.delete(document)
     db.session.flush()
     return stored_name

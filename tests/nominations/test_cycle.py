@@ -61,6 +61,9 @@ def test_officer_to_award(client, login_as, campaign, units):
     client.post(f"/nominations/{n.id}/close")  # 2 of 3 = 66.7 % < 70 %
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.REJECTED
+    actions = set(db.session.execute(db.select(AuditEvent.action).where(
+        AuditEvent.subject_type == "nomination", AuditEvent.subject_id == n.id)).scalars())
+    assert {"save", "attach", "submit", "forward", "vote", "reject"} <= actions
 
 
 def test_approved_decision_reaches_the_award_list_and_the_ceremony(client, login_as, campaign, units):
