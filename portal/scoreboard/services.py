@@ -60,12 +60,26 @@ def visible_rows(campaign: Campaign, live_view: bool) -> list[dict]:
     return standings_rows(campaign)
 
 
+# The cached answer's whole cost is these two reads, so they are plain SQL on the session's connection.
+_CURRENT_BOARD = sa.text(
+    "SELECT c.id, COALESCE(s.published, :no) FROM campaign c LEFT JOIN scoreboard_state s ON s.campaign_id = c.id "
+    "ORDER BY c.is_current DESC, c.year DESC LIMIT 1")
+_CACHED = {
+    True: sa.text("SELECT html_gzip FROM rendered_scoreboard WHERE campaign_id = :c AND variant = :v AND version = :n"),
+    False: sa.text("SELECT html FROM rendered_scoreboard WHERE campaign_id = :c AND variant = :v AND version = :n"),
+}
+
+
+def current_board() -> tuple[int, bool] | None:
+    """(current campaign id, published?) in one read."""
+    row = db.session.connection().execute(_CURRENT_BOARD, {"no": False}).first()
+    return (row[0], bool(row[1])) if row else None
+
+
 def cached_body(campaign_id: int, variant: str, version: int, compressed: bool) -> str | bytes | None:
-    """Just the one column a poll answer needs (the html or its gzip copy), or None if not rendered yet."""
-    column = RenderedScoreboard.html_gzip if compressed else RenderedScoreboard.html
-    return db.session.execute(sa.select(column).where(
-        RenderedScoreboard.campaign_id == campaign_id, RenderedScoreboard.variant == variant,
-        RenderedScoreboard.version == version)).scalar()
+    """Just the one column an answer needs (the html or its gzip copy), or None if not rendered yet."""
+    return db.session.connection().execute(
+        _CACHED[compressed], {"c": campaign_id, "v": variant, "n": version}).scalar()
 
 
 def rendered(campaign: Campaign, variant: str, version: int, build: Callable[[list[dict], dict], str],

@@ -78,12 +78,17 @@ def table():
         return "", 204
     if not current_user.is_authenticated:
         return unauthenticated()
-    campaign, _state, live_view = _context()
+    board = services.current_board()
+    if board is None:
+        abort(404)
+    live_view = current_user.role in LIVE_ROLES
+    if not live_view and not board[1]:
+        abort(403)
     view = _view_arg()
     compressed = "gzip" in request.headers.get("Accept-Encoding", "")
-    variant = f"{'live' if live_view else 'public'}:{view}"
-    body = services.cached_body(campaign.id, variant, version, compressed)
-    if body is None:
+    body = services.cached_body(board[0], f"{'live' if live_view else 'public'}:{view}", version, compressed)
+    if body is None:  # first request for this version: render it (once, for every worker)
+        campaign, _state, live_view = _context()
         entry = _live(campaign, view, live_view, version)
         body = entry.html_gzip if compressed else entry.html
     response = current_app.make_response(body)
