@@ -55,6 +55,36 @@ def init_cli(app: Flask) -> None:
             sys.exit(1)
         click.echo(_("Imported %(n)d classifications.", n=count))
 
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(destination: Path):
+        """Back up the database and the uploaded files, consistently, into an empty folder."""
+        from portal.backup import BackupError, backup
+        from portal.evidence.views import file_store
+
+        try:
+            manifest = backup(destination, file_store())
+        except BackupError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(_("Backed up %(rows)d rows and %(files)d files into %(path)s.",
+                     rows=sum(manifest["counts"].values()), files=len(manifest["files"]), path=destination))
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+    def restore_command(source: Path):
+        """Restore a backup into a new, empty database (after `flask db upgrade`)."""
+        from portal.backup import BackupError, restore
+        from portal.evidence.views import file_store
+
+        try:
+            manifest = restore(source, file_store())
+        except BackupError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(_("Restored %(rows)d rows and %(files)d files.", rows=sum(manifest["counts"].values()),
+                     files=len(manifest["files"])))
+
     users = click.Group("users", help="Create accounts and set passwords.")
     app.cli.add_command(users)
 

@@ -1,0 +1,152 @@
+"""Backup and restore of the database and the uploaded files, consistently, on SQLite or PostgreSQL.
+
+A backup is a folder: ``manifest.json`` (schema revision, row counts, the files with their
+SHA-256), ``tables/<table>.jsonl`` (one row per line, read in a single transaction) and ``files/``
+(every evidence and dossier file the rows name). A restore goes into an empty database at the same
+schema revision: all rows in one transaction, files checked against their hashes, and nothing left
+behind if anything fails. The format is the portal's own, so a backup moves between SQLite and
+PostgreSQL.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.models import Base, Evidence, NominationDocument, User
+from portal.uploads import FileStore
+
+FORMAT = 1
+FILE_TABLES = (Evidence.__table__, NominationDocument.__table__)
+
+
+class BackupError(Exception):
+    """A refused backup or restore; the message is for the operator."""
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if hasattr(value, "value") and hasattr(value, "name"):  # an enum
+        return value.value
+    return value
+
+
+def _revision(connection) -> str | None:
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def backup(destination: Path, store: FileStore) -> dict:
+    if destination.exists() and any(destination.iterdir()):
+        raise BackupError(_("The folder %(path)s is not empty.", path=destination))
+    (destination / "tables").mkdir(parents=True, exist_ok=True)
+    (destination / "files").mkdir(exist_ok=True)
+    counts, files = {}, {}
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with connection.begin():  # one snapshot for every table
+            revision = _revision(connection)
+            for table in Base.metadata.sorted_tables:
+                rows = connection.execute(table.select().order_by(*table.primary_key.columns)).mappings()
+                with (destination / "tables" / f"{table.name}.jsonl").open("w", encoding="utf-8") as out:
+                    count = 0
+                    for row in rows:
+                        out.write(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+                        count += 1
+                        if table in FILE_TABLES and row["stored_name"]:
+                            source = store.path(row["stored_name"])
+                            if not source.exists():
+                                raise BackupError(_("The file %(name)s named in %(table)s is missing.",
+                                                    name=row["stored_name"], table=table.name))
+                            shutil.copy2(source, destination / "files" / row["stored_name"])
+                            files[row["stored_name"]] = _sha256(source)
+                    counts[table.name] = count
+    manifest = {"format": FORMAT, "revision": revision, "created": datetime.now().astimezone().isoformat(),
+                "counts": counts, "files": files}
+    (destination / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    return manifest
+
+
+def _from_plain(column: sa.Column, value):
+    if value is None:
+        return None
+    kind = column.type
+    kind = getattr(kind, "impl_instance", None) or getattr(kind, "impl", kind) if isinstance(kind, sa.types.TypeDecorator) else kind
+    if isinstance(kind, sa.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, sa.Date):
+        return date.fromisoformat(value)
+    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
+        return Decimal(value)
+    if isinstance(kind, sa.LargeBinary):
+        return base64.b64decode(value)
+    return value
+
+
+def restore(source: Path, store: FileStore) -> dict:
+    manifest_path = source / "manifest.json"
+    if not manifest_path.exists():
+        raise BackupError(_("%(path)s is not a backup (no manifest.json).", path=source))
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    with db.engine.connect() as connection:
+        revision = _revision(connection)
+    if manifest.get("format") != FORMAT or manifest.get("revision") != revision:
+        raise BackupError(_("The backup is of schema %(theirs)s; this database is at %(ours)s. Run `flask db upgrade` "
+                            "to the same revision first.", theirs=manifest.get("revision"), ours=revision))
+    if db.session.execute(sa.select(User.id).limit(1)).first() is not None:
+        raise BackupError(_("The database is not empty; restore only into a new database."))
+    for name, expected in manifest["files"].items():
+        if _sha256(source / "files" / name) != expected:
+            raise BackupError(_("The file %(name)s in the backup is damaged.", name=name))
+    copied = []
+    try:
+        for name in manifest["files"]:
+            target = store.path(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / "files" / name, target)
+            copied.append(target)
+        with db.engine.begin() as connection:
+            for table in Base.metadata.sorted_tables:
+                path = source / "tables" / f"{table.name}.jsonl"
+                batch = []
+                with path.open(encoding="utf-8") as handle:
+                    for line in handle:
+                        record = json.loads(line)
+                        batch.append({c.name: _from_plain(c, record.get(c.name)) for c in table.columns})
+                        if len(batch) == 1000:
+                            connection.execute(table.insert(), batch)
+                            batch = []
+                if batch:
+                    connection.execute(table.insert(), batch)
+            if connection.dialect.name == "postgresql":  # new rows continue after the restored ids
+                for table in Base.metadata.sorted_tables:
+                    if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+                        connection.execute(sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+    except BaseException:
+        for target in copied:
+            target.unlink(missing_ok=True)
+        raise
+    return manifest
