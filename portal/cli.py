@@ -22,6 +22,18 @@ def _read_password(from_stdin: bool) -> str:
     return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
 
 
+def _backup_step(step, path: Path) -> dict:
+    """Run backup or restore against the upload store; a refusal is printed and exits 1."""
+    from portal.backup import BackupError
+    from portal.evidence.views import file_store
+
+    try:
+        return step(path, file_store())
+    except BackupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
 def init_cli(app: Flask) -> None:
     @app.cli.command("import")
     @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=DATA_2025)
@@ -59,14 +71,9 @@ def init_cli(app: Flask) -> None:
     @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(destination: Path):
         """Back up the database and the uploaded files, consistently, into an empty folder."""
-        from portal.backup import BackupError, backup
-        from portal.evidence.views import file_store
+        from portal.backup import backup
 
-        try:
-            manifest = backup(destination, file_store())
-        except BackupError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
+        manifest = _backup_step(backup, destination)
         click.echo(_("Backed up %(rows)d rows and %(files)d files into %(path)s.",
                      rows=sum(manifest["counts"].values()), files=len(manifest["files"]), path=destination))
 
@@ -74,14 +81,9 @@ def init_cli(app: Flask) -> None:
     @click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
     def restore_command(source: Path):
         """Restore a backup into a new, empty database (after `flask db upgrade`)."""
-        from portal.backup import BackupError, restore
-        from portal.evidence.views import file_store
+        from portal.backup import restore
 
-        try:
-            manifest = restore(source, file_store())
-        except BackupError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
+        manifest = _backup_step(restore, source)
         click.echo(_("Restored %(rows)d rows and %(files)d files.", rows=sum(manifest["counts"].values()),
                      files=len(manifest["files"])))
 
