@@ -54,7 +54,7 @@ def test_switch_to_english_and_sign_out(page, campaign):
     db.session.commit()
     sign_in(page, user.username)
     page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text("Units and clusters")
+    expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text("Reference")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
