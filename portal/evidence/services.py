@@ -17,7 +17,7 @@ from sqlalchemy import func
 from portal.access import Action, ensure
 from portal.extensions import db
 from portal.models import Campaign, Criterion, Evidence, ScoreLine, User
-from portal.uploads import FileStore, UploadRejected, check_filename
+from portal.uploads import FileStore, UploadRejected
 from portal.workflow import WorkflowError
 from portal.workspace.services import check_score_editable
 
@@ -44,10 +44,7 @@ def add_files(line: ScoreLine, user: User, uploads: list[Upload], store: FileSto
         raise UploadRejected(_("Choose at least one file."))
     if len(uploads) > MAX_FILES_PER_REQUEST:
         raise UploadRejected(_("At most %(n)s files at a time.", n=MAX_FILES_PER_REQUEST))
-    stored = []
-    try:
-        for upload in uploads:
-            stored.append((store.save(upload.stream, upload.filename, max_size), check_filename(upload.filename)))
+    with store.saving_all(uploads, max_size) as stored:
         rows = [
             Evidence(campaign_id=line.campaign_id, unit_id=line.unit_id, criterion_id=line.criterion_id,
                      stored_name=s.stored_name, original_name=name, size=s.size,
@@ -56,14 +53,10 @@ def add_files(line: ScoreLine, user: User, uploads: list[Upload], store: FileSto
         ]
         db.session.add_all(rows)
         db.session.flush()
-    except BaseException:
-        for s, _name in stored:
-            store.delete(s.stored_name)
-        raise
     return rows
 
 
-def commit_or_remove_files(rows: list[Evidence], store: FileStore) -> None:
+def commit_or_remove_files(rows: list, store: FileStore) -> None:
     """Commit; if the database refuses, remove the files just stored so nothing is orphaned."""
     try:
         db.session.commit()

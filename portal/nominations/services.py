@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import (AwardType, Campaign, CampaignState, Nomination, NominationDocument, NominationState,
                            NomineeKind, Role, Unit, User, Vote, VoteChoice, VoteDenominator, utcnow)
 from portal.nominations import eligibility
-from portal.uploads import FileStore, UploadRejected, check_filename
+from portal.uploads import FileStore, UploadRejected
 from portal.workflow import WorkflowError, flush_or_conflict
 
 EDITABLE = (NominationState.DRAFT, NominationState.RETURNED)
@@ -93,10 +93,7 @@ def add_documents(nomination: Nomination, user: User, document_name: str, upload
     uploads = [u for u in uploads if u.filename]
     if not uploads:
         raise UploadRejected(_("Choose at least one file."))
-    stored = []
-    try:
-        for upload in uploads:
-            stored.append((store.save(upload.stream, upload.filename, max_size), check_filename(upload.filename)))
+    with store.saving_all(uploads, max_size) as stored:
         rows = [NominationDocument(nomination=nomination, unit_id=nomination.unit_id, document_name=document_name,
                                    stored_name=s.stored_name, original_name=name, size=s.size,
                                    content_type=s.detected.content_type, sha256=s.sha256, uploaded_by_id=user.id)
@@ -105,10 +102,6 @@ def add_documents(nomination: Nomination, user: User, document_name: str, upload
         db.session.flush()
         workflow.record(nomination, "attach", user, after={"document": document_name,
                                                            "files": [[r.original_name, r.sha256] for r in rows]})
-    except BaseException:
-        for s, _name in stored:
-            store.delete(s.stored_name)
-        raise
     return rows
 
 

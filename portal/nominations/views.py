@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from portal.access import Action, Denied, authorize, roles_required
 from portal.campaign.services import current_campaign
-from portal.evidence.services import Upload
+from portal.evidence.services import Upload, commit_or_remove_files
 from portal.evidence.views import file_store
 from portal.extensions import db
 from portal.models import AwardLevel, AwardType, Nomination, NominationDocument, Role, VoteChoice
@@ -39,6 +39,18 @@ def get_nomination_or_404(nomination_id: int, action: Action = Action.VIEW) -> N
     except Denied as exc:
         abort(exc.status)
     return nomination
+
+
+def _attempt(action) -> bool:
+    """Run a service call and commit; a refusal is rolled back and flashed. True when it went through."""
+    try:
+        action()
+        db.session.commit()
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    return True
 
 
 def _list(campaign, **where):
@@ -117,13 +129,8 @@ def save(nomination_id: int):
         return _page(nomination, 422, errors)
     values = services.NomineeValues(form.get("nominee_name", ""), form.get("nominee_position", ""),
                                     int(years) if years else None, form.get("achievements", ""))
-    try:
-        services.save_nomination(nomination, current_user, values, parse_version(form.get("version")))
-        db.session.commit()
+    if _attempt(lambda: services.save_nomination(nomination, current_user, values, parse_version(form.get("version")))):
         flash(_("Saved."), "success")
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 
@@ -136,13 +143,7 @@ def upload(nomination_id: int):
     try:
         rows = services.add_documents(nomination, current_user, request.form.get("document_name", ""), uploads, store,
                                       current_app.config["MAX_FILE_SIZE"])
-        try:
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            for row in rows:
-                store.delete(row.stored_name)
-            raise
+        commit_or_remove_files(rows, store)
         flash(_("%(n)s file(s) attached.", n=len(rows)), "success")
     except (UploadRejected, WorkflowError) as exc:
         db.session.rollback()
@@ -185,13 +186,8 @@ def delete_document(document_id: int):
 @roles_required(Role.UNIT_OFFICER)
 def submit(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.EDIT)
-    try:
-        services.submit_nomination(nomination, current_user)
-        db.session.commit()
+    if _attempt(lambda: services.submit_nomination(nomination, current_user)):
         flash(_("The nomination has been submitted to the provincial board."), "success")
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 
@@ -213,14 +209,11 @@ def vote(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id)
     try:
         choice = VoteChoice(request.form.get("choice", ""))
-        services.cast_vote(nomination, current_user, choice)
-        db.session.commit()
-        flash(_("Your vote has been recorded: %(choice)s.", choice=_label(choice)), "success")
     except ValueError:
         flash(_("Choose agree, disagree or abstain."), "error")
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    else:
+        if _attempt(lambda: services.cast_vote(nomination, current_user, choice)):
+            flash(_("Your vote has been recorded: %(choice)s.", choice=_label(choice)), "success")
     return redirect(url_for(".council", _anchor=f"nomination-{nomination.id}"), code=303)
 
 
@@ -236,15 +229,11 @@ def _label(value):
 @roles_required(Role.ADMIN)
 def close(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.ADMINISTER)
-    try:
-        result = services.close_vote(nomination, current_user)
-        db.session.commit()
+    if _attempt(lambda: services.close_vote(nomination, current_user)):
+        result = services.tally(nomination)
         flash(_("Vote closed: %(agree)s agree of %(denominator)s; %(needed)s needed — %(outcome)s.",
                 agree=result.agree, denominator=result.denominator, needed=result.needed,
                 outcome=_label(nomination.state)), "success")
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 
@@ -256,14 +245,9 @@ def decision(nomination_id: int):
         decided_on = date.fromisoformat(request.form.get("date", ""))
     except ValueError:
         decided_on = None
-    try:
-        services.record_decision(nomination, current_user, request.form.get("number", ""), decided_on,
-                                 request.form.get("signer", ""))
-        db.session.commit()
+    if _attempt(lambda: services.record_decision(nomination, current_user, request.form.get("number", ""),
+                                                 decided_on, request.form.get("signer", ""))):
         flash(_("Decision recorded; the award is on the award list."), "success")
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 

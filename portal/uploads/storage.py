@@ -74,6 +74,21 @@ class FileStore:
             self.delete(stored.stored_name)
             raise
 
+    @contextmanager
+    def saving_all(self, uploads, max_size: int) -> Iterator[list[tuple[StoredFile, str]]]:
+        """Store every upload (objects with ``stream`` and ``filename``) and yield (file, display name)
+        pairs to the caller's database write; if any file is refused or the block raises, every file
+        stored here is deleted again — all of a request's files or none."""
+        stored: list[tuple[StoredFile, str]] = []
+        try:
+            for upload in uploads:
+                stored.append((self.save(upload.stream, upload.filename, max_size), check_filename(upload.filename)))
+            yield stored
+        except BaseException:
+            for item, _name in stored:
+                self.delete(item.stored_name)
+            raise
+
     def path(self, stored_name: str) -> Path:
         """Only generated names are accepted, so a crafted name can never reach outside root."""
         match = _STORED_NAME.fullmatch(stored_name)
