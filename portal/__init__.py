@@ -35,7 +35,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_i18n(app)
     templating.init_templating(app)
     cli.init_cli(app)
+    _wire_listeners()
     return app
+
+
+def _wire_listeners() -> None:
+    """What follows a workflow change: the queue's row and the scoreboard's change counter."""
+    from portal import live, workflow
+    from portal.review import queue
+
+    workflow.on_change(queue.follow)
+    workflow.on_change(live.follow_scores)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -89,9 +99,21 @@ def _init_request_hooks(app: Flask) -> None:
 
     from portal.audit.services import current_address
 
+    from flask_babel import lazy_gettext as _l
+
+    from portal.errors import render_error
+    from portal.parsing import has_control_characters
+
     @app.before_request
     def remember_client_address():
         current_address.set(request.remote_addr or "")
+
+    @app.before_request
+    def refuse_control_characters_in_url():
+        """A URL parameter with a control character is no filter anyone typed: say so, early."""
+        if any(has_control_characters(k + v, multiline=False) for k, v in request.args.items(multi=True)):
+            return render_error(400, _l("The address contains characters that cannot be used. "
+                                        "Check the link and try again."))
 
 
 def _bound_int_urls(app: Flask) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Base, Evidence, NominationDocument, User
 from portal.uploads import FileStore
@@ -82,7 +83,7 @@ def backup(destination: Path, store: FileStore) -> dict:
                             shutil.copy2(source, destination / "files" / row["stored_name"])
                             files[row["stored_name"]] = _sha256(source)
                     counts[table.name] = count
-    manifest = {"format": FORMAT, "revision": revision, "created": datetime.now().astimezone().isoformat(),
+    manifest = {"format": FORMAT, "revision": revision, "created": clock.local_now().isoformat(),
                 "counts": counts, "files": files}
     (destination / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     return manifest

@@ -1,15 +1,14 @@
 """Template globals and filters: labels, Vietnamese dates and numbers, the htmx script tag."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
+from portal.formatting import days_until, fmt_date, fmt_filesize, fmt_number, fmt_points, fmt_waited
 from portal.labels import (
     classification_label,
     file_kind,
@@ -21,50 +20,6 @@ from portal.labels import (
     state_label,
 )
 from portal.models import RegistrationState, ScoreState
-
-
-def fmt_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return format_datetime(value, "dd/MM/yyyy HH:mm")
-    return format_date(value, "dd/MM/yyyy")
-
-
-def fmt_points(value: Decimal | float | int | None) -> str:
-    """Points with up to two decimals, in the locale's separators (Vietnamese: 12,5).
-
-    Points below 1000 (all of them, in practice) skip Babel's general formatter: a queue page
-    formats a few hundred of them."""
-    if value is None:
-        return "–"
-    number = Decimal(value).quantize(Decimal("0.01"))
-    if abs(number) >= 1000:
-        return format_decimal(value, format="#,##0.##")
-    text = format(number, "f").rstrip("0").rstrip(".")
-    return text.replace(".", _decimal_symbol()) if "." in text else text
-
-
-def _decimal_symbol() -> str:
-    """The current locale's decimal separator, looked up once per request."""
-    from flask import g, has_app_context
-
-    if has_app_context() and "decimal_symbol" in g:
-        return g.decimal_symbol
-    symbol = get_locale().number_symbols.get("latn", {}).get("decimal", ".") if get_locale() else "."
-    if has_app_context():
-        g.decimal_symbol = symbol
-    return symbol
-
-
-def fmt_filesize(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{format_decimal(size / 1024, format='#,##0.#')} KB"
-    return f"{format_decimal(size / 1024 / 1024, format='#,##0.#')} MB"
 
 
 def audit_values(values: dict) -> str:
@@ -94,16 +49,6 @@ def htmx_script() -> Markup:
     )
 
 
-def fmt_waited(since: datetime) -> str:
-    """How long something has waited: "today", "1 day", "12 days"."""
-    from flask_babel import gettext, ngettext
-
-    days = (datetime.now(since.tzinfo) - since).days
-    if days < 1:
-        return gettext("today")
-    return ngettext("%(num)s day", "%(num)s days", days)
-
-
 class _LazyBadges:
     """Computed on first use, so fragments that never show the navigation run no query for it."""
 
@@ -114,10 +59,6 @@ class _LazyBadges:
         if self._values is None:
             self._values = nav_badges()
         return self._values.get(name)
-
-
-def days_until(day: date) -> int:
-    return (day - date.today()).days
 
 
 def nav_badges() -> dict:
@@ -144,7 +85,7 @@ def init_templating(app: Flask) -> None:
     def _navigation():
         return {"nav_badges": _LazyBadges()}
 
-    app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, filesize=fmt_filesize,
+    app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, number=fmt_number, filesize=fmt_filesize,
                                  history_label=history_label, state_label=state_label, file_kind=file_kind,
                                  kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited,
                                  audit_values=audit_values, classification_label=classification_label,

@@ -2,31 +2,37 @@
 one function that applies a transition (access check, state check, audit event, queue row).
 
 Services call :func:`apply`; views never set ``state`` themselves.  A later review level or a new
-kind of item (nominations) is a new table entry and a queue adapter, not new control flow.
+kind of item is a new table entry, not new control flow.  What follows a transition (the approval
+queue's row, the scoreboard's change counter) listens through :func:`on_change`; this module
+knows nothing of them.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.access import Action, ensure
+from portal.access import Action, decide, ensure
 from portal.audit.services import append
 from portal.extensions import db
+from portal.formatting import fmt_date
 from portal.labels import label
 from portal.models import AuditEvent, Nomination, NominationState, Registration, RegistrationState, ScoreLine, ScoreState
 
 
 class WorkflowError(Exception):
-    """A refused action; the message is for the user. ``status`` is the HTTP status to answer."""
+    """A refused action; the message is for the user. ``status`` is the HTTP status to answer;
+    ``field`` names the input the message belongs beside, if one does."""
 
-    def __init__(self, message: str, status: int = 409):
+    def __init__(self, message: str, status: int = 409, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.field = field
 
 
 class Conflict(WorkflowError):
@@ -41,7 +47,7 @@ def parse_version(raw: str | None) -> int | None:
     """The version a form carries: None when absent; a malformed one is refused, never ignored."""
     if raw is None or raw == "":
         return None
-    if not re.fullmatch(r"\d{1,9}", raw):
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
         raise WorkflowError(_("The form is out of date. Reload the page and try again."), status=422)
     return int(raw)
 
@@ -53,6 +59,33 @@ def flush_or_conflict() -> None:
     except StaleDataError:
         db.session.rollback()
         raise Conflict() from None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What listeners hear: ``obj`` was moved (``transition``) or saved in place by ``action``."""
+
+    obj: object
+    action: str
+    user: object
+    at: datetime
+    transition: bool
+
+
+_listeners: list[Callable[[Change], None]] = []
+
+
+def on_change(listener: Callable[[Change], None]) -> Callable[[Change], None]:
+    """Call ``listener`` inside the same transaction after every transition or recorded change."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def _announce(change: Change) -> None:
+    with db.session.no_autoflush:
+        for listener in _listeners:
+            listener(change)
 
 
 @dataclass(frozen=True)
@@ -98,8 +131,6 @@ def subject_type(obj) -> str:
 
 def allowed_actions(obj, user=None) -> list[str]:
     """Actions possible from the object's current state — for ``user``, if given (for showing buttons)."""
-    from portal.access import decide
-
     return [name for name, t in TRANSITIONS[type(obj)].items()
             if obj.state in t.sources and (user is None or decide(user, t.permission, obj) is None)]
 
@@ -107,8 +138,6 @@ def allowed_actions(obj, user=None) -> list[str]:
 def _refusal(obj, transition: Transition) -> WorkflowError:
     decided_by = getattr(obj, "decided_by", None)
     if transition.permission is Action.REVIEW and decided_by is not None and getattr(obj, "decided_at", None):
-        from portal.templating import fmt_date
-
         return WorkflowError(_("Already decided by %(name)s at %(time)s (%(state)s); nothing was changed.",
                                name=decided_by.full_name, time=fmt_date(obj.decided_at), state=label(obj.state)))
     return WorkflowError(_("This cannot be done while the item is “%(state)s”.", state=label(obj.state)))
@@ -126,33 +155,22 @@ def check(obj, action: str, user) -> Transition:
 def apply(obj, action: str, user, *, before: dict | None = None, after: dict | None = None,
           now: datetime | None = None) -> AuditEvent:
     """Move ``obj`` by ``action`` for ``user``, or raise :class:`portal.access.Denied` / :class:`WorkflowError`."""
-    from portal.review import queue
-
     transition = check(obj, action, user)
     flush_or_conflict()  # a stale version shows here, not deep inside the audit append
     from_state = obj.state
     obj.state = transition.target
     event = append(action, subject_type(obj), obj.id, user, unit_id=obj.unit_id, from_state=from_state.value,
                    to_state=obj.state.value, before=before, after=after, at=now)
-    queue.sync(obj, action, user, now=event.at)
-    _scores_changed(obj)
+    _announce(Change(obj, action, user, event.at, transition=True))
     return event
-
-
-def _scores_changed(obj) -> None:
-    """Any change to a score line may change the scoreboard (approved or provisional totals)."""
-    if isinstance(obj, ScoreLine):
-        from portal import live
-
-        live.bump(live.SCOREBOARD)
 
 
 def record(obj, action: str, user, *, before: dict | None = None, after: dict | None = None) -> AuditEvent:
     """Audit a change that keeps the state (a saved draft, a comment)."""
     state = getattr(obj, "state", None)
-    if action == "save":
-        _scores_changed(obj)
     flush_or_conflict()
-    return append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),
+    event = append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),
                   from_state=state.value if state else None, to_state=state.value if state else None,
                   before=before, after=after)
+    _announce(Change(obj, action, user, event.at, transition=False))
+    return event

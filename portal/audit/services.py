@@ -50,16 +50,18 @@ def content_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Insert-or-increment in one statement: the first two appends ever never collide on the key.
+_LOCK_CHAIN = sa.text("INSERT INTO counter (name, value, last_hash) VALUES (:name, 1, :genesis) "
+                      "ON CONFLICT (name) DO UPDATE SET value = counter.value + 1")
+
+
 def append(action: str, subject_type: str, subject_id: int | None, actor=None, *, unit_id: int | None = None,
            from_state: str | None = None, to_state: str | None = None, before: dict | None = None,
            after: dict | None = None, at: datetime | None = None) -> AuditEvent:
     """Add an event at the end of the chain, inside the caller's transaction."""
-    locked = db.session.execute(
-        sa.update(Counter).where(Counter.name == CHAIN).values(value=Counter.value + 1)).rowcount
-    if not locked:
-        db.session.add(Counter(name=CHAIN, value=1, last_hash=GENESIS))
-        db.session.flush()
-    head = db.session.execute(sa.select(Counter.last_hash).where(Counter.name == CHAIN)).scalar_one()
+    with db.session.no_autoflush:  # a stale row pending in the session surfaces at the caller's flush
+        db.session.execute(_LOCK_CHAIN, {"name": CHAIN, "genesis": GENESIS})  # the lock that orders appends
+        head = db.session.execute(sa.select(Counter.last_hash).where(Counter.name == CHAIN)).scalar_one()
     event = AuditEvent(
         at=at or utcnow(),
         actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "full_name", "") or "",
@@ -68,8 +70,9 @@ def append(action: str, subject_type: str, subject_id: int | None, actor=None, *
         before=_plain(before or {}), after=_plain(after or {}), prev_hash=head or GENESIS,
     )
     event.hash = content_hash(event)
+    with db.session.no_autoflush:
+        db.session.execute(sa.update(Counter).where(Counter.name == CHAIN).values(last_hash=event.hash))
     db.session.add(event)
-    db.session.execute(sa.update(Counter).where(Counter.name == CHAIN).values(last_hash=event.hash))
     return event
 
 

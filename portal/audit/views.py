@@ -9,7 +9,7 @@ from portal.audit.services import verify_chain
 from portal.extensions import db
 from portal.models import AuditEvent, Role, Unit, User
 from portal.review.queries import positive_int
-from portal.workspace.services import LOCAL_TZ
+from portal.clock import TZ as LOCAL_TZ
 
 bp = Blueprint("audit", __name__)
 PER_PAGE = 100

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from portal import clock
 from portal.accounts.services import create_user
 from portal.demo.nominations import seed_nominations
 from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspaces
@@ -43,7 +44,7 @@ def database_is_empty() -> bool:
 
 def seed_demo(today: date | None = None) -> Campaign:
     """Load the demo; deadlines are set from ``today`` so the demo campaign is always open."""
-    today = today or date.today()
+    today = today or clock.today()
     import_directory(DATA_2025, 2025)
     campaign = db.session.execute(db.select(Campaign).where(Campaign.year == 2025)).scalar_one()
     for other in db.session.execute(db.select(Campaign).where(Campaign.id != campaign.id)).scalars():

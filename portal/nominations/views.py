@@ -5,16 +5,34 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import clock
 from portal.access import Action, Denied, authorize, roles_required
 from portal.campaign.services import current_campaign
 from portal.evidence.services import Upload, commit_or_remove_files
 from portal.evidence.views import file_store
 from portal.extensions import db
-from portal.models import AwardLevel, AwardType, Nomination, NominationDocument, Role, VoteChoice
+from portal.models import (
+    AwardLevel,
+    AwardType,
+    Nomination,
+    NominationDocument,
+    Role,
+    VoteChoice,
+)
 from portal.nominations import eligibility, services
 from portal.uploads import UploadRejected
 from portal.workflow import WorkflowError, parse_version
@@ -262,7 +280,7 @@ def letter():
         abort(404)
     nominations = [n for n in _list(campaign, state=list(services.COUNCIL_VISIBLE)) if n.award_type.level is level]
     return render_template("nominations/letter.html", campaign=campaign, level=level, nominations=nominations,
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.get("/award-list")

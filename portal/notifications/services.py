@@ -39,7 +39,7 @@ def mark_all_read(user: User) -> int:
 
 def message(notification: Notification) -> str:
     """The notification's sentence in the reader's language."""
-    from portal.templating import fmt_points
+    from portal.formatting import fmt_points
 
     data = dict(notification.data or {})
     for key in ("score", "self_score"):

@@ -1,7 +1,7 @@
 """The approval queue's rows, kept in step with their subjects.
 
 Each reviewable kind has an adapter that says where it belongs (campaign, unit, cluster, task
-group) and what the queue shows of it; :func:`sync` is called by :func:`portal.workflow.apply`.
+group) and what the queue shows of it; :func:`follow` listens to the workflow's transitions.
 """
 from __future__ import annotations
 
@@ -45,11 +45,10 @@ ADAPTERS: dict[type, tuple[str, Callable]] = {
 KINDS = [kind for kind, _adapter in ADAPTERS.values()]
 
 
-def register(model: type, kind: str, adapter: Callable) -> None:
-    """A new kind of reviewable item joins the queue (nominations do this)."""
-    ADAPTERS[model] = (kind, adapter)
-    if kind not in KINDS:
-        KINDS.append(kind)
+def follow(change) -> None:
+    """Workflow listener: every transition of a reviewable item updates its queue row."""
+    if change.transition and type(change.obj) in ADAPTERS:
+        sync(change.obj, change.action, change.user, change.at)
 
 
 def sync(obj, action: str, user, now: datetime) -> QueueItem:

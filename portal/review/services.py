@@ -9,11 +9,12 @@ from portal import workflow
 from portal.access import Action, Denied, ensure
 from portal.extensions import db
 from portal.models import Campaign, CampaignState, Comment, Registration, Role, ScoreLine, User, utcnow
-from portal.templating import fmt_date
+from portal.formatting import fmt_date
 from portal.notifications import services as notifications
 from portal.workflow import WorkflowError
 from portal.workflow import Conflict
-from portal.workspace.services import local_today, parse_score
+from portal.clock import today as local_today
+from portal.workspace.services import parse_score
 
 MAX_COMMENT = 4000
 

@@ -17,8 +17,19 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from portal import clock
 from portal.extensions import db
-from portal.models import Campaign, Classification, Criterion, CriterionKind, ScoreLine, ScoreState, TieBreak, Unit, UnitKind
+from portal.models import (
+    Campaign,
+    Classification,
+    Criterion,
+    CriterionKind,
+    ScoreLine,
+    ScoreState,
+    TieBreak,
+    Unit,
+    UnitKind,
+)
 
 ZERO = Decimal(0)
 
@@ -100,7 +111,7 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
     caps = {g.id: g.max_points for g in groups}
     bonus_groups = {g.id for g in groups if g.kind is CriterionKind.BONUS_GROUP}
     deduction_groups = {g.id for g in groups if g.kind is CriterionKind.DEDUCTION_GROUP}
-    today = as_of or date.today()
+    today = as_of or clock.today()
     standings = []
     for unit in units:
         sums = by_unit.get(unit.id, {})

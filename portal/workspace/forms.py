@@ -1,48 +1,22 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, MultipleFileField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput, TextInput
+from wtforms import DateField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from portal.forms import LocalDecimalField, PortalForm, VersionField
 
 
-class LocalDecimalField(DecimalField):
-    """Accepts the Vietnamese decimal comma ("12,5") as well as a point; a text input, because a
-    browser's number input refuses the comma."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0]:
-            raw = valuelist[0].strip().replace(" ", "").replace(",", ".")
-            try:
-                self.data = Decimal(raw)
-                if not self.data.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                self.data = None
-                raise ValueError(self.gettext("Enter a number, for example 12,5."))
-        else:
-            self.data = None
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        from portal.templating import fmt_points
-
-        return fmt_points(self.data).replace(".", "")  # no thousands dots inside an input
-
-
-class VersionField(IntegerField):
-    widget = HiddenInput()
-
-
-class CommitmentForm(FlaskForm):
+class CommitmentForm(PortalForm):
     target_text = TextAreaField(_l("Target"), filters=[lambda value: value or ""], validators=[Length(max=2000, message=_l("At most %(max)d characters."))])
-    target_value = LocalDecimalField(_l("Number (optional)"), places=None, validators=[
+    target_value = LocalDecimalField(_l("Number (optional)"), validators=[
         Optional(), NumberRange(min=0, max=Decimal("999999999999.99"), message=_l("Enter a number of 0 or more."))])
     target_unit = StringField(_l("Unit of measure"), filters=[lambda value: value or ""], validators=[Length(max=50, message=_l("At most %(max)d characters."))])
     version = VersionField(validators=[Optional()])
@@ -56,7 +30,7 @@ class CommitmentForm(FlaskForm):
             raise ValidationError(_l("A unit of measure needs a number."))
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(PortalForm):
     """The score is checked against the criterion by the service (it knows the maximum)."""
 
     self_score = StringField(_l("Self-score"), validators=[Length(max=20)])
@@ -64,14 +38,14 @@ class ScoreForm(FlaskForm):
     version = VersionField(validators=[Optional()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     note_date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date (dd/mm/yyyy)."))],
                           render_kw={"lang": "vi"})
     text = TextAreaField(_l("Progress"), validators=[DataRequired(_l("Describe the progress.")),
                                                      Length(max=4000, message=_l("At most %(max)d characters."))])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(PortalForm):
     doc_number = StringField(_l("Number/symbol"), validators=[
         DataRequired(_l("Enter the document's number and symbol, e.g. 125-KH/BTCTU.")),
         Length(max=64, message=_l("At most %(max)d characters."))])
@@ -82,7 +56,7 @@ class DocumentForm(FlaskForm):
         DataRequired(_l("Enter the document's title.")), Length(max=500, message=_l("At most %(max)d characters."))])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PortalForm):
     files = MultipleFileField(_l("Files"))
 
 

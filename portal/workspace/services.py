@@ -6,9 +6,8 @@ Plain functions over models and values.  Every refusal raises :class:`WorkflowEr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -33,18 +32,13 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.templating import fmt_date, fmt_points
+from portal.formatting import fmt_date, fmt_points
 from portal.workflow import Conflict, WorkflowError, flush_or_conflict
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 STEP = Decimal("0.25")
 LEAF_KINDS = (CriterionKind.ITEM, CriterionKind.BONUS, CriterionKind.DEDUCTION)
 MAX_TEXT = 4000
 
-
-def local_today() -> date:
-    """Deadlines are dates in the province's time zone."""
-    return datetime.now(LOCAL_TZ).date()
 
 
 

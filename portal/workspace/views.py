@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import htmx
+from portal import clock, htmx
 from portal.access import Action, authorize, roles_required
 from portal.campaign.services import current_campaign
 from portal.evidence import services as evidence_services
@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Commitment, Role, ScoreLine
 from portal.review import services as review_services
 from portal.evidence.views import file_store, get_evidence_or_404
-from portal.templating import fmt_points
+from portal.formatting import fmt_points
 from portal.uploads import UploadRejected
 from portal.workflow import WorkflowError, parse_version
 from portal.workspace import services
@@ -70,14 +70,14 @@ def dashboard():
     campaign = _campaign()
     card = services.build_scorecard(current_user.unit, campaign)
     db.session.commit()  # the workspace rows, created on first visit
-    return render_template("workspace/dashboard.html", card=card, campaign=campaign, today=services.local_today())
+    return render_template("workspace/dashboard.html", card=card, campaign=campaign, today=clock.today())
 
 
 # --- pledges -------------------------------------------------------------------------------------
 
 def _registration_lock(registration) -> str | None:
     try:
-        services.check_registration_editable(registration, services.local_today())
+        services.check_registration_editable(registration, clock.today())
     except WorkflowError as exc:
         return exc.message
     return None
@@ -108,7 +108,7 @@ def save_commitment(commitment_id: int):
         values = services.CommitmentValues(form.target_text.data, form.target_value.data, form.target_unit.data)
         try:
             services.save_commitment(commitment, current_user, values,
-                                     parse_version(request.form.get(form.version.name)), services.local_today())
+                                     parse_version(request.form.get(form.version.name)), clock.today())
             db.session.commit()
             message = _("Saved.")
             form = None
@@ -136,7 +136,7 @@ def submit_registration():
     campaign = _campaign()
     registration = services.ensure_workspace(current_user.unit, campaign)
     try:
-        services.submit_registration(registration, current_user, services.local_today())
+        services.submit_registration(registration, current_user, clock.today())
         db.session.commit()
         flash(_("Your registration has been submitted to the provincial board."), "success")
     except WorkflowError as exc:
@@ -159,9 +159,9 @@ def _item_context(line: ScoreLine, **extra):
     context = {
         "card": card, "row": row, "line": line, "campaign": campaign, "evidence": evidence,
         "duplicates": evidence_services.same_file_elsewhere(evidence), "history": history,
-        "locked_reason": services.score_lock_reason(line, campaign, services.local_today()),
+        "locked_reason": services.score_lock_reason(line, campaign, clock.today()),
         "score_form": score_form_for(line),
-        "note_form": NoteForm(formdata=None, note_date=services.local_today()),
+        "note_form": NoteForm(formdata=None, note_date=clock.today()),
         "document_form": DocumentForm(formdata=None), "upload_form": UploadForm(formdata=None),
         "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
         "comments": review_services.comments_for(line),
@@ -188,9 +188,9 @@ def add_note(commitment_id: int):
     if form.validate():
         try:
             services.add_progress_note(commitment, current_user, form.note_date.data, form.text.data,
-                                       services.local_today())
+                                       clock.today())
             db.session.commit()
-            form = NoteForm(formdata=None, note_date=services.local_today())
+            form = NoteForm(formdata=None, note_date=clock.today())
             message = _("Progress note added.")
         except WorkflowError as exc:
             db.session.rollback()
@@ -221,7 +221,7 @@ def save_score(line_id: int):
     else:
         try:
             services.save_score_line(line, current_user, form.self_score.data, form.explanation.data or "",
-                                     parse_version(request.form.get("version")), services.local_today())
+                                     parse_version(request.form.get("version")), clock.today())
             db.session.commit()
             message = _("Saved.")
         except services.InvalidScore as exc:
@@ -245,7 +245,7 @@ def _score_response(line: ScoreLine, form: ScoreForm, errors, message: str | Non
         return _partial("workspace/_score_form.html", status, trigger="scoreChanged" if status == 200 else None,
                         row=row, line=line, score_form=form, errors=errors, message=message, card=card,
                         oob_total=True, compact=bool(request.form.get("compact")), status_error=status != 200,
-                        locked_reason=services.score_lock_reason(line, campaign, services.local_today()))
+                        locked_reason=services.score_lock_reason(line, campaign, clock.today()))
     text = message or (errors.self_score or errors.explanation if errors else "")
     flash(text, "success" if status == 200 else "error")
     return redirect(url_for(".item", line_id=line.id, _anchor="score-section"), code=303)
@@ -274,10 +274,10 @@ def submit_score(line_id: int):
     try:
         if "self_score" in request.form:
             services.save_score_line(line, current_user, form.self_score.data, form.explanation.data or "",
-                                     parse_version(request.form.get("version")), services.local_today())
+                                     parse_version(request.form.get("version")), clock.today())
         else:
             parse_version(request.form.get("version"))
-        services.submit_score_line(line, current_user, services.local_today())
+        services.submit_score_line(line, current_user, clock.today())
         db.session.commit()
         message = _("Submitted for review.")
     except services.InvalidScore as exc:
@@ -297,7 +297,7 @@ def scores():
     campaign = _campaign()
     card = services.build_scorecard(current_user.unit, campaign)
     db.session.commit()
-    today = services.local_today()
+    today = clock.today()
     lock_reasons = {row.line.id: services.score_lock_reason(row.line, campaign, today) for row in card.rows}
     return render_template("workspace/scores.html", card=card, campaign=campaign, lock_reasons=lock_reasons)
 
@@ -307,7 +307,7 @@ def scores():
 def submit_ready():
     campaign = _campaign()
     try:
-        result = services.submit_ready_lines(current_user.unit, campaign, current_user, services.local_today())
+        result = services.submit_ready_lines(current_user.unit, campaign, current_user, clock.today())
         db.session.commit()
     except WorkflowError as exc:
         db.session.rollback()
@@ -345,7 +345,7 @@ def upload_files(line_id: int):
     store = file_store()
     try:
         rows = evidence_services.add_files(line, current_user, uploads, store, current_app.config["MAX_FILE_SIZE"],
-                                           services.local_today())
+                                           clock.today())
         evidence_services.commit_or_remove_files(rows, store)
     except (UploadRejected, WorkflowError) as exc:
         db.session.rollback()
@@ -363,7 +363,7 @@ def add_document(line_id: int):
     values = evidence_services.DocumentValues(form.doc_number.data, form.doc_date.data, form.doc_issuer.data,
                                               form.title.data)
     try:
-        evidence_services.add_document(line, current_user, values, services.local_today())
+        evidence_services.add_document(line, current_user, values, clock.today())
         db.session.commit()
     except WorkflowError as exc:
         db.session.rollback()
@@ -377,7 +377,7 @@ def delete_evidence(evidence_id: int):
     evidence = get_evidence_or_404(evidence_id, Action.EDIT)
     line = evidence_services.line_for(evidence)
     try:
-        stored_name = evidence_services.remove_evidence(evidence, current_user, services.local_today())
+        stored_name = evidence_services.remove_evidence(evidence, current_user, clock.today())
         db.session.commit()
     except WorkflowError as exc:
         db.session.rollback()

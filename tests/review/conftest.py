@@ -4,7 +4,8 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Evidence, Role
-from portal.workspace.services import local_today, submit_score_line
+from portal.clock import today as local_today
+from portal.workspace.services import submit_score_line
 from tests import factories
 from tests.workspace.conftest import commitment_of, fresh, line_of, units  # noqa: F401  (fixture)
 

@@ -159,7 +159,8 @@ def test_every_decision_is_audited_with_the_address(client, login_as, submitted)
 
 
 def test_the_unit_resubmits_and_the_reviewer_sees_what_changed(client, login_as, submitted, officers, units):
-    from portal.workspace.services import local_today, submit_score_line
+    from portal.clock import today as local_today
+    from portal.workspace.services import submit_score_line
 
     reviewer = factories.gen_user(role=Role.REVIEWER)
     line = submitted[0]

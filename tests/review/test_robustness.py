@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from portal.extensions import db
 from portal.models import CampaignState, Role, ScoreState
-from portal.workspace.services import local_today
+from portal.clock import today as local_today
 from tests.review.conftest import HX, fresh, line_of
 
 

@@ -8,7 +8,7 @@ import sqlalchemy.exc
 
 from portal.extensions import db
 from portal.models import Evidence, ScoreState
-from portal.workspace.services import local_today
+from portal.clock import today as local_today
 from tests import samples
 from tests.workspace.conftest import HX, fresh, line_of
 

@@ -4,7 +4,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Commitment, ProgressNote, RegistrationState
-from portal.workspace.services import local_today
+from portal.clock import today as local_today
 from tests.workspace.conftest import HX, commitment_of, fresh
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AuditEvent, Evidence, ScoreState
-from portal.workspace.services import build_scorecard, local_today
+from portal.clock import today as local_today
+from portal.workspace.services import build_scorecard
 from tests.workspace.conftest import HX, fresh, line_of
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Comment, Commitment, Evidence, Notification, ProgressNote, Role, ScoreLine
-from portal.workspace.services import local_today
+from portal.clock import today as local_today
 from tests import samples
 from tests.workspace.conftest import commitment_of, line_of
 
