@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -35,6 +34,7 @@ from portal.models import (
 )
 from portal.nominations import eligibility, services
 from portal.uploads import UploadRejected
+from portal.uploads.serving import send_upload
 from portal.workflow import WorkflowError, parse_version
 
 bp = Blueprint("nominations", __name__)
@@ -179,10 +179,7 @@ def _document_or_404(document_id: int, action: Action) -> NominationDocument:
 @login_required
 def document(document_id: int):
     doc = _document_or_404(document_id, Action.VIEW)
-    response = send_file(file_store().path(doc.stored_name), mimetype=doc.content_type, as_attachment=True,
-                         download_name=doc.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_upload(file_store(), doc.stored_name, doc.original_name, doc.content_type)
 
 
 @bp.post("/documents/<int:document_id>/delete")
