@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import Role, Unit
 from portal.review import services as review
-from portal.scoreboard import services as scoreboard
+from portal.ceremony import services as scoreboard
 from portal.workspace.services import ensure_workspace
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, screenshot
