@@ -28,7 +28,7 @@ def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str)
     header_row(sheet, header, widths)
     yes = _("yes")
     for row in sorted(rows, key=lambda r: (r[rank_key], vi_key(r["name"]), r["code"])):
-        append_row(sheet, [row[rank_key], yes if row[tied_key] else "", "" if is_complete(row) else yes,
+        append_row(sheet, [row[rank_key], yes if row[tied_key] else None, None if is_complete(row) else yes,
                            row["name"], row["cluster"], float(row["total"]), classification_text(row)]
                    + [float(g["approved"]) for g in row["groups"]]
                    + [float(row["bonus"]), float(row["deductions"]), float(row["provisional"]),
