@@ -89,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(scoreboard_bp, url_prefix="/scoreboard")
-    app.register_blueprint(ceremony_bp, url_prefix="/display")
+    app.register_blueprint(ceremony_bp)  # /display/… and /scoreboard/control…
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
 

@@ -1,16 +1,32 @@
-"""The ceremony screen, reached through a display link (no account): it shows the ceremony and
-nothing else, follows the reveal within one poll, and stops working when the link is revoked."""
+"""The ceremony: the administrator's control page (publication, freeze, reveal, display links, the
+one-file snapshot) and the ceremony screen, reached through a display link (no account), which
+shows the ceremony and nothing else, follows the reveal within one poll and stops working when the
+link is revoked."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
 
 from portal import live
-from portal.ceremony.stages import stage_for
+from portal.access import roles_required
+from portal.actions import perform
+from portal.campaign.services import current_campaign_or_404
+from portal.ceremony import services
+from portal.ceremony.stages import reveal_stages, stage_for
 from portal.extensions import db
-from portal.models import Campaign
-from portal.scoreboard import services
+from portal.models import Campaign, DisplayLink, Role
+from portal.nominations.services import awarded
+from portal.parsing import parse_int, positive_int
+from portal.scoreboard.services import incomplete_units, read_state, visible_rows
 
+# Registered without a prefix: the screen lives under /display, the control page beside the scoreboard.
 bp = Blueprint("ceremony", __name__)
+admin_only = roles_required(Role.ADMIN)
+REVEAL_MOVES = {"next": 1, "back": -1, "reset": -10**6}
 
 
 def _link_and_campaign(token: str):
@@ -24,29 +40,119 @@ def _link_and_campaign(token: str):
 
 
 def stage_context(campaign) -> dict:
-    state = services.state_for(campaign)
-    rows = services.visible_rows(campaign, live_view=False)
+    state = read_state(campaign)
+    rows = visible_rows(campaign, live_view=False, state=state)
     frozen = state.frozen_at is not None
-    from portal.nominations.services import awarded
-
     stage = stage_for(rows, state.reveal_step, frozen)
     return {"campaign": campaign, "stage": stage, "frozen": frozen, "version": live.current(live.SCOREBOARD),
             "awards": awarded(campaign) if stage.kind == "awards" else []}
 
 
-@bp.get("/<token>")
+@bp.get("/display/<token>")
 def screen(token: str):
     _link, campaign = _link_and_campaign(token)
     return render_template("ceremony/screen.html", token=token, **stage_context(campaign))
 
 
-@bp.get("/<token>/stage")
+@bp.get("/display/<token>/stage")
 def stage(token: str):
     """The screen's poll: 204 while nothing changed (a revoked link gets 404 at once)."""
     _link, campaign = _link_and_campaign(token)
     version = live.current(live.SCOREBOARD)
-    if request.args.get("v", type=int) == version:
+    try:
+        shown = parse_int(request.args.get("v"), minimum=0)
+    except ValueError:
+        shown = None
+    if shown == version:
         return "", 204
     return render_template("ceremony/_stage.html", token=token, **stage_context(campaign))
 
 
+# --- the administrator's control page -----------------------------------------------------------
+
+@bp.get("/scoreboard/control")
+@admin_only
+def control():
+    """Reads only: a campaign whose scoreboard was never touched shows the defaults."""
+    campaign = current_campaign_or_404()
+    state = read_state(campaign)
+    rows = state.frozen_standings if state.frozen_at is not None else visible_rows(campaign, True, state)
+    stages = reveal_stages(state.frozen_standings) if state.frozen_standings else 0
+    stage = stage_for(state.frozen_standings or [], state.reveal_step, state.frozen_at is not None)
+    return render_template("ceremony/control.html", campaign=campaign, state=state,
+                           links=services.display_links(campaign), stages=stages, stage=stage,
+                           incomplete=incomplete_units(rows or []), new_link=session.pop("new_display_link", None))
+
+
+def _answer(outcome, success: str | None = None):
+    """Back to the control page with the refusal, or the success; freeze and reveal return the units
+    not fully reviewed, which the administrator is warned about by name."""
+    if not outcome.ok:
+        flash(outcome.message, "error")
+    elif success:
+        flash(success, "success")
+    elif isinstance(outcome.value, list) and outcome.value:
+        flash(_("Not fully reviewed yet, so shown as not yet classifiable with a provisional rank: %(units)s",
+                units=", ".join(u["short_name"] for u in outcome.value)), "warning")
+    return redirect(url_for(".control"), code=303)
+
+
+@bp.post("/scoreboard/control/publish")
+@admin_only
+def publish():
+    published = request.form.get("published") == "1"
+    return _answer(perform(services.set_published, current_campaign_or_404(), current_user, published))
+
+
+@bp.post("/scoreboard/control/freeze")
+@admin_only
+def freeze():
+    return _answer(perform(services.freeze, current_campaign_or_404(), current_user))
+
+
+@bp.post("/scoreboard/control/unfreeze")
+@admin_only
+def unfreeze():
+    return _answer(perform(services.unfreeze, current_campaign_or_404(), current_user))
+
+
+@bp.post("/scoreboard/control/reveal/<direction>")
+@admin_only
+def reveal(direction: str):
+    delta = REVEAL_MOVES.get(direction)
+    if delta is None:
+        abort(404)
+    return _answer(perform(services.step_reveal, current_campaign_or_404(), current_user, delta))
+
+
+@bp.post("/scoreboard/control/links")
+@admin_only
+def create_link():
+    outcome = perform(services.create_display_link, current_campaign_or_404(), current_user,
+                      request.form.get("label", ""))
+    if outcome.ok:
+        session["new_display_link"] = url_for(".screen", token=outcome.value, _external=True)  # shown once
+    return _answer(outcome)
+
+
+@bp.post("/scoreboard/control/links/<link_id>/revoke")
+@admin_only
+def revoke_link(link_id: str):
+    number = positive_int(link_id)
+    link = db.session.get(DisplayLink, number) if number is not None else None
+    if link is None:
+        abort(404)
+    return _answer(perform(services.revoke_display_link, link, current_user), _("The display link no longer works."))
+
+
+@bp.get("/scoreboard/control/snapshot.html")
+@admin_only
+def snapshot():
+    """One self-contained HTML file of the ceremony as it stands, for a hall without network."""
+    campaign = current_campaign_or_404()
+    css = (Path(current_app.static_folder) / "css" / "ceremony.css").read_text(encoding="utf-8")
+    html = render_template("ceremony/snapshot.html", css=Markup(css), token=None, **stage_context(campaign))
+    response = current_app.make_response(html)
+    response.headers["Content-Disposition"] = f'attachment; filename="bang-xep-hang-{campaign.year}.html"'
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from portal import live
 from portal.extensions import db
 from portal.models import (
     GROUP_OF,
@@ -367,6 +368,7 @@ def import_directory(directory: Path, year: int) -> Summary:
         _write_criteria(campaign, parsed.criteria)
         _upsert(AwardType, [dict(a, position=i) for i, a in enumerate(parsed.award_types)],
                 {"campaign": campaign})
+        live.bump(live.SCOREBOARD)  # names, clusters and criteria show on the scoreboard: re-render it
         db.session.commit()
     except Exception:
         db.session.rollback()

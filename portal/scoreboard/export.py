@@ -1,52 +1,48 @@
-"""The scoreboard as an XLSX workbook: an overall sheet and one per cluster, with the breakdown."""
+"""The scoreboard as an XLSX workbook: an overall sheet and one per cluster, with the breakdown, in
+the viewer's language.  Shared ranks are marked, units not fully reviewed read "not yet
+classifiable" with a provisional rank; every cell is written through ``portal.xlsx``."""
 from __future__ import annotations
 
-import io
+import re
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from portal.labels import classification_label
+from portal.collation import vi_key
+from portal.scoreboard.present import classification_text
+from portal.scoreboard.services import is_complete
+from portal.xlsx import append_row, header_row, new_workbook, workbook_bytes
 
-HEADER_FILL = PatternFill("solid", fgColor="A51D24")
+_NOT_IN_SHEET_TITLES = re.compile(r"[\\*?:/\[\]]")
 
 
-def _sheet(workbook, title: str, rows: list[dict], rank_key: str) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
+def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str) -> None:
+    # A cluster's name is data: characters a sheet title may not hold become "-" (and "'" may not start it).
+    sheet = workbook.create_sheet(title=_NOT_IN_SHEET_TITLES.sub("-", title).strip("'")[:31] or "-")
     groups = rows[0]["groups"] if rows else []
-    header = [_("Rank"), _("Unit"), _("Cluster"), _("Total"), _("Classification")]
+    header = [_("Rank"), _("Shared rank"), _("Provisional rank"), _("Unit"), _("Cluster"), _("Total"),
+              _("Classification")]
     header += [f'{g["code"]} (/{Decimal(g["maximum"]):g})' for g in groups]
     header += [_("Bonus"), _("Deductions"), _("Provisional"), _("Approved items"), _("Submitted items"), _("All items")]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in sorted(rows, key=lambda r: (r[rank_key], r["code"])):
-        sheet.append([row[rank_key], row["name"], row["cluster"], float(row["total"]),
-                      classification_label(row["classification"])]
-                     + [float(g["approved"]) for g in row["groups"]]
-                     + [float(row["bonus"]), float(row["deductions"]), float(row["provisional"]),
-                        row["approved_items"], row["submitted_items"], row["total_items"]])
-    widths = [7, 44, 28, 9, 30] + [10] * len(groups) + [9, 9, 11, 10, 10, 10]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
+    widths = [7, 9, 11, 44, 28, 9, 30] + [10] * len(groups) + [9, 9, 11, 10, 10, 10]
+    header_row(sheet, header, widths)
+    yes = _("yes")
+    for row in sorted(rows, key=lambda r: (r[rank_key], vi_key(r["name"]), r["code"])):
+        append_row(sheet, [row[rank_key], yes if row[tied_key] else None, None if is_complete(row) else yes,
+                           row["name"], row["cluster"], float(row["total"]), classification_text(row)]
+                   + [float(g["approved"]) for g in row["groups"]]
+                   + [float(row["bonus"]), float(row["deductions"]), float(row["provisional"]),
+                      row["approved_items"], row["submitted_items"], row["total_items"]])
+    sheet.freeze_panes = "E2"
 
 
 def scoreboard_workbook(campaign_name: str, rows: list[dict]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, _("Overall"), rows, "rank")
+    workbook = new_workbook()
+    _sheet(workbook, _("Overall"), rows, "rank", "tied")
     clusters: dict[str, list[dict]] = {}
     for row in rows:
         clusters.setdefault(row["cluster"], []).append(row)
-    for name, members in sorted(clusters.items()):
-        _sheet(workbook, name, members, "cluster_rank")
+    for name in sorted(clusters, key=vi_key):
+        _sheet(workbook, name, clusters[name], "cluster_rank", "cluster_tied")
     workbook.properties.title = campaign_name
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

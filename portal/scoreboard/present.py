@@ -2,28 +2,38 @@
 template then only places them (a province's 200 rows would otherwise cost thousands of filter calls)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from flask_babel import gettext as _
 
-from flask_babel import get_locale
-
+from portal.formatting import decimal_symbol, points_text
 from portal.labels import classification_label
+from portal.scoreboard.services import is_complete
 
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT = 16, 6, 24
 
 
 def _formatter():
-    locale = get_locale()
-    symbol = locale.number_symbols.get("latn", {}).get("decimal", ".") if locale else "."
+    symbol = decimal_symbol()
     cache: dict[str, str] = {}
 
     def points(value: str) -> str:
         text = cache.get(value)
         if text is None:
-            number = format(Decimal(value).quantize(Decimal("0.01")), "f").rstrip("0").rstrip(".")
-            text = cache[value] = number.replace(".", symbol)
+            text = cache[value] = points_text(value, symbol)
         return text
 
     return points
+
+
+def classification_text(row: dict) -> str:
+    """The classification as shown: only a fully reviewed unit is classified."""
+    if not is_complete(row) or not row.get("classification"):
+        return _("not yet classifiable")
+    return classification_label(row["classification"])
+
+
+def progress_text(row: dict) -> str:
+    """"12/22 reviewed": the approved items of all the scored items, shown beside "not yet classifiable"."""
+    return _("%(approved)s/%(total)s reviewed", approved=row["approved_items"], total=row["total_items"])
 
 
 def bars(groups: list[dict]) -> tuple[int, str, str]:
@@ -43,19 +53,23 @@ def bars(groups: list[dict]) -> tuple[int, str, str]:
 def present(rows: list[dict], view: str) -> list[dict]:
     points = _formatter()
     labels: dict[str, str] = {}
+    pending = _("not yet classifiable")
     shown = []
     for row in rows:
         overall = view == "overall"
         width, frames, fills = bars(row["groups"])
         group_points = [points(g["approved"]) for g in row["groups"]]
-        classification = row["classification"]
-        if classification not in labels:
+        complete = is_complete(row)
+        classification = row["classification"] if complete else None
+        if classification and classification not in labels:
             labels[classification] = classification_label(classification)
         shown.append({
             "unit_id": row["unit_id"], "short_name": row["short_name"], "cluster": row["cluster"],
             "ended": row["ended"], "rank": row["rank"] if overall else row["cluster_rank"],
             "tied": row["tied"] if overall else row["cluster_tied"], "total": points(row["total"]),
-            "classification": classification, "classification_label": labels[classification],
+            "complete": complete, "classification": classification or "pending",
+            "classification_label": labels[classification] if classification else pending,
+            "reviewed": "" if complete else progress_text(row),
             "provisional": points(row["provisional"]),
             "progress": f'{row["approved_items"]}/{row["submitted_items"]}/{row["total_items"]}',
             "bars_width": width, "bars_frames": frames, "bars_fills": fills,

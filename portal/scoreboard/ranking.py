@@ -5,7 +5,7 @@ Unit total = Σ approved scores of scored items + Σ approved bonus (capped) −
 the campaign's rule (default: higher bonus, then fewer deductions); units still equal share the rank
 and are marked tied. The provisional (self-scored) total is shown beside and never ranked.
 
-Three queries whatever the number of units and score lines: the units, the criteria groups, and
+Three queries whatever the number of units and score lines: the units, the criteria, and
 one aggregate grouped by unit and criteria group.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from portal import clock
+from portal.collation import vi_key
 from portal.extensions import db
 from portal.models import (
     Campaign,
@@ -54,12 +55,27 @@ class UnitStanding:
     approved_items: int = 0
     submitted_items: int = 0
     total_items: int = 0
+    scored_items: int = 0      # scored items the campaign's criteria set has (what a full scorecard holds)
+    pending_claims: int = 0    # bonus and deduction lines submitted and not yet approved
     rank: int = 0
     cluster_rank: int = 0
     tied: bool = False
     cluster_tied: bool = False
     classification: Classification | None = None
     ended: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Fully reviewed, so classifiable.
+
+        A unit's scorecard is fully reviewed when (1) every scored item of the campaign's criteria set
+        has an approved score — ``approved_items`` counts the unit's approved lines under the scored
+        groups, ``scored_items`` the items those groups hold, so a scorecard with missing, draft,
+        submitted or returned lines is not complete — and (2) no bonus or deduction line the unit has
+        submitted is still waiting for review (a draft or returned claim is not claimed, and counts
+        nothing either way).  Until then the unit is ranked on its approved scores, its rank is
+        provisional and it has no classification."""
+        return self.scored_items > 0 and self.approved_items >= self.scored_items and self.pending_claims == 0
 
     @property
     def total(self) -> Decimal:
@@ -89,9 +105,9 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
         sa.select(Unit).where(Unit.kind != UnitKind.PROVINCIAL_BOARD, Unit.cluster_id.is_not(None),
                               Unit.valid_from <= year_end)
         .order_by(Unit.code)).scalars().all()
-    groups = db.session.execute(
-        sa.select(Criterion).where(Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None))
-        .order_by(Criterion.position)).scalars().all()
+    criteria = db.session.execute(
+        sa.select(Criterion).where(Criterion.campaign_id == campaign.id).order_by(Criterion.position)).scalars().all()
+    groups = [c for c in criteria if c.parent_id is None]
     approved = sa.case((ScoreLine.state == ScoreState.APPROVED, ScoreLine.approved_score), else_=0)
     rows = db.session.execute(
         sa.select(ScoreLine.unit_id, Criterion.parent_id,
@@ -111,6 +127,8 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
     caps = {g.id: g.max_points for g in groups}
     bonus_groups = {g.id for g in groups if g.kind is CriterionKind.BONUS_GROUP}
     deduction_groups = {g.id for g in groups if g.kind is CriterionKind.DEDUCTION_GROUP}
+    scored_ids = {g.id for g in scored}
+    scored_items = sum(1 for c in criteria if c.parent_id in scored_ids)
     today = as_of or clock.today()
     standings = []
     for unit in units:
@@ -127,10 +145,12 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
         standing.provisional = (sum((g.provisional for g in standing.groups), ZERO)
                                 + _capped({g: v[1] for g, v in sums.items() if g in bonus_groups}, caps)
                                 - _capped({g: v[1] for g, v in sums.items() if g in deduction_groups}, caps))
-        items = [v for g, v in sums.items() if g in {s.id for s in scored}]
-        standing.total_items = sum(v[2] for v in items)
+        items = [v for g, v in sums.items() if g in scored_ids]
+        standing.scored_items = scored_items
+        standing.total_items = max(sum(v[2] for v in items), scored_items)
         standing.approved_items = sum(v[3] for v in items)
         standing.submitted_items = sum(v[4] for v in items)
+        standing.pending_claims = sum(v[4] - v[3] for g, v in sums.items() if g in bonus_groups | deduction_groups)
         standing.classification = campaign.classify(standing.total)
         standings.append(standing)
 
@@ -140,9 +160,11 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
         clusters.setdefault(standing.unit.cluster_id, []).append(standing)
     for members in clusters.values():
         rank_in_place(members, campaign.tie_break, "cluster_rank", "cluster_tied")
-    standings.sort(key=lambda s: (s.rank, s.unit.code))
+    # Units sharing a rank stand in Vietnamese alphabetical order of their names.
+    names = {s.unit.id: (vi_key(s.unit.short_name or s.unit.name), s.unit.code) for s in standings}
+    standings.sort(key=lambda s: (s.rank, names[s.unit.id]))
     for members in clusters.values():
-        members.sort(key=lambda s: (s.cluster_rank, s.unit.code))
+        members.sort(key=lambda s: (s.cluster_rank, names[s.unit.id]))
     return Standings(campaign, standings, clusters)
 
 

@@ -1,34 +1,44 @@
-"""The scoreboard as people see it: live or frozen standings as plain rows, the render cache keyed
-by version, publication, freeze, the staged reveal and display links."""
+"""The scoreboard as people see it: live or frozen standings as plain rows, and the render cache
+keyed by everything the bytes depend on (audience, language, view) and the data's version.
+
+Reading never writes: a campaign without a state row reads as unpublished, not frozen, step 0.
+The row is created by the ceremony's write services (``portal.ceremony.services``)."""
 from __future__ import annotations
 
 import gzip
-import hashlib
-import secrets
 from collections.abc import Callable
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
-from portal import live
-from portal.access import Action, ensure
-from portal.audit.services import append
+from portal.collation import vi_sorted
 from portal.extensions import db
-from portal.models import Campaign, Cluster, DisplayLink, RenderedScoreboard, ScoreboardState, User, utcnow
+from portal.models import Campaign, Cluster, RenderedScoreboard, ScoreboardState
 from portal.scoreboard.ranking import compute_standings
-from portal.workflow import WorkflowError
 
 KEEP_VERSIONS = 5  # rendered tables kept per variant (older ones are deleted as new ones come)
 
 
-def state_for(campaign: Campaign) -> ScoreboardState:
+def read_state(campaign: Campaign) -> ScoreboardState:
+    """The campaign's scoreboard state; when none was written yet, the defaults (never added to the session)."""
     state = db.session.get(ScoreboardState, campaign.id)
     if state is None:
-        state = ScoreboardState(campaign_id=campaign.id, published=False, reveal_step=0)
-        db.session.add(state)
-        db.session.flush()
+        state = ScoreboardState(campaign_id=campaign.id, published=False, frozen_at=None, frozen_standings=None,
+                                reveal_step=0)
     return state
+
+
+def is_complete(row: dict) -> bool:
+    """A row's "fully reviewed" flag (see ``UnitStanding.complete``).  Rows frozen before the flag existed
+    carry the counts it derives from, so they read the same way."""
+    if "complete" in row:
+        return bool(row["complete"])
+    return row.get("total_items", 0) > 0 and row.get("approved_items", 0) >= row.get("total_items", 0)
+
+
+def incomplete_units(rows: list[dict]) -> list[dict]:
+    """Units not yet classifiable, in Vietnamese alphabetical order."""
+    return vi_sorted([r for r in rows if not is_complete(r)], key=lambda r: r["short_name"])
 
 
 def _num(value: Decimal) -> str:
@@ -36,7 +46,8 @@ def _num(value: Decimal) -> str:
 
 
 def standings_rows(campaign: Campaign) -> list[dict]:
-    """Live standings as plain values: what the tables render and what a freeze keeps."""
+    """Live standings as plain values: what the tables render and what a freeze keeps.
+    An incomplete unit has no classification (``None``) and ``complete`` false."""
     standings = compute_standings(campaign)
     clusters = dict(db.session.execute(sa.select(Cluster.id, Cluster.name)).all())
     return [{
@@ -44,7 +55,8 @@ def standings_rows(campaign: Campaign) -> list[dict]:
         "cluster_id": s.unit.cluster_id, "cluster": clusters.get(s.unit.cluster_id, ""),
         "rank": s.rank, "cluster_rank": s.cluster_rank, "tied": s.tied, "cluster_tied": s.cluster_tied,
         "total": _num(s.total), "bonus": _num(s.bonus), "deductions": _num(s.deductions),
-        "provisional": _num(s.provisional), "classification": s.classification.value,
+        "provisional": _num(s.provisional), "complete": s.complete,
+        "classification": s.classification.value if s.complete else None,
         "groups": [{"code": g.code, "title": g.title, "approved": _num(g.approved), "maximum": _num(g.maximum)}
                    for g in s.groups],
         "approved_items": s.approved_items, "submitted_items": s.submitted_items, "total_items": s.total_items,
@@ -52,9 +64,9 @@ def standings_rows(campaign: Campaign) -> list[dict]:
     } for s in standings.units]
 
 
-def visible_rows(campaign: Campaign, live_view: bool) -> list[dict]:
+def visible_rows(campaign: Campaign, live_view: bool, state: ScoreboardState | None = None) -> list[dict]:
     """Reviewers and admins see live figures; everyone else the frozen ones while frozen."""
-    state = state_for(campaign)
+    state = state if state is not None else read_state(campaign)
     if not live_view and state.frozen_at is not None and state.frozen_standings is not None:
         return state.frozen_standings
     return standings_rows(campaign)
@@ -117,75 +129,9 @@ def rendered(campaign: Campaign, variant: str, version: int, build: Callable[[li
     return entry
 
 
-# --- administration ---------------------------------------------------------------------------
 
-def _changed(action: str, campaign: Campaign, admin: User, after: dict) -> None:
-    append(action, "scoreboard", campaign.id, admin, after=after)
-    live.bump(live.SCOREBOARD)
-
-
-def set_published(campaign: Campaign, admin: User, published: bool) -> None:
-    ensure(admin, Action.ADMINISTER)
-    state_for(campaign).published = published
-    _changed("publish" if published else "unpublish", campaign, admin, {"published": published})
-
-
-def freeze(campaign: Campaign, admin: User) -> None:
-    ensure(admin, Action.ADMINISTER)
-    state = state_for(campaign)
-    if state.frozen_at is not None:
-        raise WorkflowError(_("The scoreboard is already frozen."))
-    state.frozen_standings = standings_rows(campaign)
-    state.frozen_at = utcnow()
-    state.reveal_step = 0
-    _changed("freeze", campaign, admin, {"units": len(state.frozen_standings)})
-
-
-def unfreeze(campaign: Campaign, admin: User) -> None:
-    ensure(admin, Action.ADMINISTER)
-    state = state_for(campaign)
-    state.frozen_at, state.frozen_standings, state.reveal_step = None, None, 0
-    _changed("unfreeze", campaign, admin, {})
-
-
-def reveal_stages(rows: list[dict]) -> int:
-    """Steps of the reveal: one per unit (last to first), one per cluster's leader, then the awards."""
-    clusters = {r["cluster_id"] for r in rows}
-    return len(rows) + len(clusters) + 1
-
-
-def step_reveal(campaign: Campaign, admin: User, delta: int) -> int:
-    ensure(admin, Action.ADMINISTER)
-    state = state_for(campaign)
-    if state.frozen_at is None:
-        raise WorkflowError(_("Freeze the scoreboard before the reveal."))
-    state.reveal_step = max(0, min(state.reveal_step + delta, reveal_stages(state.frozen_standings)))
-    _changed("reveal", campaign, admin, {"step": state.reveal_step})
-    return state.reveal_step
-
-
-def create_display_link(campaign: Campaign, admin: User, label: str) -> str:
-    """Returns the token, which is shown once; only its hash is kept."""
-    ensure(admin, Action.ADMINISTER)
-    label = (label or "").strip()[:100] or _("Projector")
-    token = secrets.token_urlsafe(32)
-    db.session.add(DisplayLink(campaign_id=campaign.id, token_hash=token_hash(token), label=label,
-                               created_by_id=admin.id))
-    append("display_link", "scoreboard", campaign.id, admin, after={"label": label})
-    return token
-
-
-def revoke_display_link(link: DisplayLink, admin: User) -> None:
-    ensure(admin, Action.ADMINISTER)
-    if link.revoked_at is None:
-        link.revoked_at = utcnow()
-        append("revoke_link", "scoreboard", link.campaign_id, admin, after={"label": link.label})
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def display_link_for(token: str) -> DisplayLink | None:
-    link = db.session.execute(sa.select(DisplayLink).where(DisplayLink.token_hash == token_hash(token))).scalar_one_or_none()
-    return link if link is not None and link.revoked_at is None else None
+def variant(live_view: bool, lang: str, view: str) -> str:
+    """What a rendered table depends on besides the version: the figures (live or public), the
+    language (headers, labels, the decimal separator) and the view.  The viewer's own unit is marked
+    in the browser (portal.js), outside the cached bytes."""
+    return f"{'live' if live_view else 'public'}:{lang}:{view}"

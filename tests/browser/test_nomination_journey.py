@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Classification, PastClassification, Role, Unit
-from portal.scoreboard import services as scoreboard
+from portal.ceremony import services as scoreboard
 from tests import factories, samples
 from tests.browser.conftest import screenshot
 from tests.browser.test_sign_in import sign_in

@@ -4,14 +4,17 @@ import re
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from portal.models import Role, Unit
+from portal.models import Role, ScoreState, Unit
 from portal.review import services as review
-from portal.scoreboard import services as scoreboard
+from portal.ceremony import services as scoreboard
+from portal.scoreboard.services import read_state
 from portal.workspace.services import ensure_workspace
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_sign_in import sign_in
 from tests.review.conftest import submit
+from tests.scoreboard.helpers import set_lines
+from tests.scoreboard.helpers import unit as unit_of
 from tests.workspace.conftest import line_of
 
 
@@ -89,3 +92,52 @@ def test_an_officer_sees_the_own_unit_highlighted(page, campaign):
     page.goto("/scoreboard/")
     expect(page.locator(f'tr[data-unit="{unit.id}"]')).to_have_class(re.compile("row--own"))
     expect(page.locator("tr.row--own")).to_have_count(1)
+
+
+def test_the_scoreboard_in_vietnamese_then_english_then_vietnamese(browser, live_server, campaign):
+    set_lines(unit_of("BH"), campaign, {"1.1": (7.5, ScoreState.APPROVED)}, everything_else=ScoreState.APPROVED)
+    for code in ("LK", "LT"):
+        set_lines(unit_of(code), campaign, {}, everything_else=ScoreState.SUBMITTED)
+    reviewer = factories.gen_user(role=Role.REVIEWER)
+    db.session.commit()
+    ctx = browser.new_context(base_url=live_server, viewport={"width": 1920, "height": 1080}, locale="vi-VN")
+    try:
+        board = ctx.new_page()
+        sign_in(board, reviewer.username)
+        row = board.locator(f'tr[data-unit="{unit_of("BH").id}"]')
+        for lang, header, total in (("vi", "Hạng", "7,5"), ("en", "Rank", "7.5"), ("vi", "Hạng", "7,5")):
+            board.goto("/scoreboard/")
+            board.locator(f'.lang-switch button[lang="{lang}"]').click()
+            board.wait_for_url(re.compile("/scoreboard/"))
+            expect(board.locator("table.scoreboard th").first).to_have_text(header)
+            expect(row.locator(".total-cell")).to_have_text(total)
+            screenshot(board, f"scoreboard-{lang}-1920")
+        expect(board.locator(f'tr[data-unit="{unit_of("LK").id}"] .class-tag')).to_have_text("chưa đủ điều kiện xếp loại")
+    finally:
+        ctx.close()
+
+
+def test_the_ceremony_shows_both_leaders_of_a_tied_cluster(browser, live_server, campaign):
+    for code in ("BH", "LT"):  # both in Cụm 1, the same scores
+        set_lines(unit_of(code), campaign, {"1.1": (8, ScoreState.APPROVED)}, everything_else=ScoreState.APPROVED)
+    admin = factories.gen_user(role=Role.ADMIN)
+    token = scoreboard.create_display_link(campaign, admin, "Hội trường")
+    scoreboard.freeze(campaign, admin)
+    scoreboard.step_reveal(campaign, admin, len(read_state(campaign).frozen_standings))  # every rank shown
+    db.session.commit()
+    ctx = browser.new_context(base_url=live_server, viewport={"width": 1920, "height": 1080}, locale="vi-VN")
+    try:
+        screen = ctx.new_page()
+        screen.goto(f"/display/{token}")
+        expect(screen.locator("#stage")).to_have_class(re.compile("stage--ranks"))
+        screenshot(screen, "ceremony-ranks-tied-1920")
+        scoreboard.step_reveal(campaign, admin, 1)
+        db.session.commit()
+        expect(screen.locator("#stage")).to_have_class(re.compile("stage--leaders"), timeout=8_000)
+        leader = screen.locator(".leader").first
+        expect(leader.locator(".leader__unit")).to_have_count(2)
+        expect(leader).to_contain_text("Biên Hòa")
+        expect(leader).to_contain_text("Long Thành")
+        screenshot(screen, "ceremony-leaders-tied-1920")
+    finally:
+        ctx.close()

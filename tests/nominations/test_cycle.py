@@ -88,7 +88,7 @@ def test_approved_decision_reaches_the_award_list_and_the_ceremony(client, login
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.AWARDED
     assert "Lê Thị Mai" in client.get("/nominations/award-list").get_data(as_text=True)
-    from portal.scoreboard import services as scoreboard
+    from portal.ceremony import services as scoreboard
 
     token = scoreboard.create_display_link(campaign, admin, "x")
     scoreboard.freeze(campaign, admin)

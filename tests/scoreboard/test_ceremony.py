@@ -8,7 +8,8 @@ from portal import live
 from portal.ceremony.stages import stage_for
 from portal.extensions import db
 from portal.models import Role
-from portal.scoreboard import services
+from portal.ceremony import services
+from portal.scoreboard.services import read_state
 from tests import factories
 
 
@@ -70,7 +71,7 @@ def test_the_stage_poll_answers_204_while_nothing_changed(client, login_as, camp
 
 
 ROWS = [
-    {"unit_id": i, "code": f"U{i}", "short_name": f"Đơn vị {i}", "cluster": "Cụm 1" if i <= 2 else "Cụm 2",
+    {"unit_id": i, "code": f"U{i}", "short_name": f"Đơn vị {i}", "cluster": "Cụm 1" if i <= 2 else "Cụm 2", "cluster_id": 1 if i <= 2 else 2,
      "rank": i, "cluster_rank": 1 if i in (1, 3) else 2, "total": str(100 - i * 10), "tied": False}
     for i in (1, 2, 3, 4)
 ]
@@ -95,7 +96,7 @@ def test_freeze_and_reveal_control(client, login_as, campaign, admin):
     response = client.post("/scoreboard/control/reveal/next", follow_redirects=True)
     assert "Hãy khóa bảng xếp hạng" in response.get_data(as_text=True) or "Freeze" in response.get_data(as_text=True)
     client.post("/scoreboard/control/freeze")
-    state = services.state_for(campaign)
+    state = read_state(campaign)
     db.session.refresh(state)
     assert state.frozen_at is not None and state.frozen_standings
     client.post("/scoreboard/control/reveal/next")

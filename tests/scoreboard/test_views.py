@@ -7,7 +7,7 @@ from portal import live
 from portal.extensions import db
 from portal.models import RenderedScoreboard, Role, ScoreState, Unit
 from portal.review import services as review
-from portal.scoreboard import services
+from portal.ceremony import services
 from tests import factories
 from tests.review.conftest import submit
 from tests.workspace.conftest import line_of, units  # noqa: F401  (fixture)
