@@ -26,8 +26,6 @@ EDITABLE = (NominationState.DRAFT, NominationState.RETURNED)
 COUNCIL_VISIBLE = (NominationState.FORWARDED, NominationState.APPROVED, NominationState.REJECTED, NominationState.AWARDED)
 # What the council has passed: approved by its vote, or already awarded by a decision.
 PASSED = (NominationState.APPROVED, NominationState.AWARDED)
-# What the council has decided, either way (the award list's and the export's "result").
-DECIDED = (NominationState.APPROVED, NominationState.REJECTED, NominationState.AWARDED)
 LEVEL_ORDER = {level: index for index, level in enumerate((AwardLevel.CENTRAL, AwardLevel.PROVINCE, AwardLevel.SECTOR))}
 
 

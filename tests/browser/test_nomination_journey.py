@@ -1,7 +1,5 @@
 """An officer nominates the unit with its dossier → a reviewer forwards → council members vote →
 the administrator closes the vote and records the decision → the award is on the ceremony screen."""
-import re
-
 from playwright.sync_api import expect
 
 from portal.extensions import db

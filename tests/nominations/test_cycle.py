@@ -1,7 +1,5 @@
 """The whole nomination cycle over HTTP, and who may reach what."""
 import io
-import re
-from decimal import Decimal
 
 import pytest
 
@@ -36,7 +34,7 @@ def test_officer_to_award(client, login_as, campaign, units):
     members = [factories.gen_user(role=Role.COUNCIL) for _ in range(3)]
     db.session.commit()
 
-    officer = login_as(Role.UNIT_OFFICER, unit=units[0])
+    login_as(Role.UNIT_OFFICER, unit=units[0])
     n = start(client, "BK-BTVTU-TT")
     assert n.state is NominationState.DRAFT and n.unit_id == units[0].id
     response = client.post(f"/nominations/{n.id}/submit", data={"version": version(n)}, follow_redirects=True)
