@@ -9,6 +9,7 @@ from flask import current_app
 
 from portal import workflow
 from portal.demo.workspace import demo_pdf
+from portal.evidence.services import Upload
 from portal.extensions import db
 from portal.models import AwardType, Campaign, Nomination, NominationState, Role, Unit, User, VoteChoice, utcnow
 from portal.nominations import services
@@ -45,13 +46,12 @@ def seed_nominations(campaign: Campaign, today: date) -> None:
         officer = db.session.execute(db.select(User).where(User.unit_id == (unit.id if unit else None))).scalars().first()
         if unit is None or award is None or officer is None:
             continue
-        nomination = services.create_nomination(unit, award, officer)
-        nomination.nominee_name, nomination.nominee_position = name or "", position
-        nomination.service_years, nomination.achievements = years, ACHIEVEMENTS
+        nomination = services.create_nomination(unit, award, officer,
+                                                services.NomineeValues(name or "", position, years, ACHIEVEMENTS))
         for document in award.required_documents:
             file_name = f"{document} - {unit.short_name}.pdf"
             services.add_documents(nomination, officer, document,
-                                   [services.Upload(io.BytesIO(demo_pdf(f"{document} {unit.code}")), file_name)],
+                                   [Upload(io.BytesIO(demo_pdf(f"{document} {unit.code}")), file_name)],
                                    store, 10**7)
         if target is NominationState.DRAFT:
             continue

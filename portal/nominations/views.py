@@ -2,49 +2,31 @@
 administrator's tally, decisions and documents."""
 from __future__ import annotations
 
-import io
-from datetime import date
-
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import clock
 from portal.access import Action, Denied, authorize, roles_required
-from portal.campaign.services import current_campaign
-from portal.evidence.services import Upload, commit_or_remove_files
-from portal.evidence.views import file_store
+from portal.actions import perform
+from portal.campaign.services import current_campaign_or_404
 from portal.extensions import db
-from portal.models import (
-    AwardLevel,
-    AwardType,
-    Nomination,
-    NominationDocument,
-    Role,
-    VoteChoice,
-)
+from portal.labels import label
+from portal.models import AwardLevel, AwardType, Nomination, NominationDocument, Role, VoteChoice
 from portal.nominations import eligibility, services
-from portal.uploads import UploadRejected
+from portal.nominations.forms import DecisionForm, DocumentUploadForm, NominationForm, VersionForm, VoteForm
+from portal.nominations.spreadsheet import export_workbook
+from portal.uploads import FileStore
 from portal.uploads.serving import send_upload
-from portal.workflow import WorkflowError, parse_version
+from portal.xlsx import workbook_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("nominations", __name__)
 
 
-def _campaign():
-    campaign = current_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
+def file_store() -> FileStore:
+    return FileStore(current_app.config["UPLOAD_DIR"])
 
 
 def get_nomination_or_404(nomination_id: int, action: Action = Action.VIEW) -> Nomination:
@@ -59,26 +41,31 @@ def get_nomination_or_404(nomination_id: int, action: Action = Action.VIEW) -> N
     return nomination
 
 
-def _attempt(action) -> bool:
-    """Run a service call and commit; a refusal is rolled back and flashed. True when it went through."""
-    try:
-        action()
-        db.session.commit()
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
-    return True
+def _refused(form) -> str:
+    """The first message of a refused one-button form (a missing or stale version, a bad choice)."""
+    return next(message for messages in form.errors.values() for message in messages)
 
 
-def _list(campaign, **where):
+def _flash_outcome(outcome, success: str) -> bool:
+    flash(success if outcome.ok else outcome.message, "success" if outcome.ok else "error")
+    return outcome.ok
+
+
+def _list(campaign, **where) -> list[Nomination]:
+    """The nominations the user may see, in the documents' order (award type, then units and
+    nominees in Vietnamese alphabetical order)."""
     stmt = db.select(Nomination).where(Nomination.campaign_id == campaign.id)
     if current_user.role is Role.UNIT_OFFICER:  # scoped in the query, not in the template
         stmt = stmt.where(Nomination.unit_id == current_user.unit_id)
     for key, value in where.items():
         stmt = stmt.where(getattr(Nomination, key).in_(value) if isinstance(value, (list, tuple)) else
                           getattr(Nomination, key) == value)
-    return db.session.execute(stmt.order_by(Nomination.id.desc())).scalars().all()
+    return sorted(db.session.execute(stmt).scalars().all(), key=services.document_order)
+
+
+def _award_types(campaign) -> list[AwardType]:
+    return db.session.execute(db.select(AwardType).where(AwardType.campaign_id == campaign.id)
+                              .order_by(AwardType.position, AwardType.id)).scalars().all()
 
 
 @bp.get("/")
@@ -86,41 +73,54 @@ def _list(campaign, **where):
 def index():
     if current_user.role is Role.COUNCIL:
         return redirect(url_for(".council"))
-    campaign = _campaign()
-    award_types = db.session.execute(db.select(AwardType).where(AwardType.campaign_id == campaign.id)
-                                     .order_by(AwardType.position)).scalars().all()
+    campaign = current_campaign_or_404()
     nominations = _list(campaign)
     tallies = {n.id: services.tally(n) for n in nominations} if current_user.role is Role.ADMIN else {}
-    return render_template("nominations/index.html", campaign=campaign, award_types=award_types,
+    return render_template("nominations/index.html", campaign=campaign, award_types=_award_types(campaign),
                            nominations=nominations, tallies=tallies)
+
+
+def _new_page(form, status=200):
+    return render_template("nominations/new.html", form=form), status
+
+
+@bp.get("/new")
+@roles_required(Role.UNIT_OFFICER)
+def new():
+    award_types = _award_types(current_campaign_or_404())
+    form = NominationForm.for_new(award_types, formdata=None)
+    form.award_type.data = form.award_type.coerce(request.args.get("award_type"))
+    return _new_page(form)
 
 
 @bp.post("/new")
 @roles_required(Role.UNIT_OFFICER)
 def create():
-    campaign = _campaign()
-    award_type = db.session.execute(db.select(AwardType).where(
-        AwardType.campaign_id == campaign.id, AwardType.id == request.form.get("award_type", type=int))).scalar_one_or_none()
-    if award_type is None:
-        flash(_("Choose an award type."), "error")
-        return redirect(url_for(".index"), code=303)
-    try:
-        nomination = services.create_nomination(current_user.unit, award_type, current_user)
-        db.session.commit()
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".index"), code=303)
-    return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
+    award_types = _award_types(current_campaign_or_404())
+    form = NominationForm.for_new(award_types, formdata=request.form)
+    if not form.validate():
+        return _new_page(form, 422)
+    award_type = next(a for a in award_types if a.id == form.award_type.data)
+    outcome = perform(services.create_nomination, current_user.unit, award_type, current_user, _values(form))
+    if not outcome.ok:
+        flash(outcome.message, "error")
+        return _new_page(form, outcome.status)
+    flash(_("Saved."), "success")
+    return redirect(url_for(".edit", nomination_id=outcome.value.id), code=303)
 
 
-def _page(nomination, status=200, errors=None):
+def _values(form) -> services.NomineeValues:
+    return services.NomineeValues(form.nominee_name.data, form.nominee_position.data, form.service_years.data,
+                                  form.achievements.data)
+
+
+def _page(nomination, status=200, form=None, decision_form=None):
     context = {
         "n": nomination, "rules": eligibility.check(nomination), "missing": services.missing_documents(nomination),
         "problems": services.submission_problems(nomination) if nomination.state in services.EDITABLE else [],
         "editable": current_user.role is Role.UNIT_OFFICER and nomination.state in services.EDITABLE,
-        "errors": errors or {}, "tally": services.tally(nomination), "choices": list(VoteChoice),
-        "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
+        "form": form or NominationForm.for_edit(nomination), "decision_form": decision_form or DecisionForm(formdata=None, data={"version": nomination.version}),
+        "tally": services.tally(nomination), "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
     }
     return render_template("nominations/edit.html", **context), status
 
@@ -135,20 +135,14 @@ def edit(nomination_id: int):
 @roles_required(Role.UNIT_OFFICER)
 def save(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.EDIT)
-    form = request.form
-    errors = {}
-    years = form.get("service_years", "").strip()
-    if years and (not years.isdigit() or int(years) > 60):
-        errors["service_years"] = _("Enter a whole number of years from 0 to 60.")
-    for field, limit in (("nominee_name", 200), ("nominee_position", 200), ("achievements", 8000)):
-        if len(form.get(field, "")) > limit:
-            errors[field] = _("At most %(n)s characters.", n=limit)
-    if errors:
-        return _page(nomination, 422, errors)
-    values = services.NomineeValues(form.get("nominee_name", ""), form.get("nominee_position", ""),
-                                    int(years) if years else None, form.get("achievements", ""))
-    if _attempt(lambda: services.save_nomination(nomination, current_user, values, parse_version(form.get("version")))):
-        flash(_("Saved."), "success")
+    form = NominationForm.for_edit(nomination, formdata=request.form)
+    if not form.validate():
+        return _page(nomination, 422, form=form)
+    outcome = perform(services.save_nomination, nomination, current_user, _values(form), form.version.data)
+    if not outcome.ok:
+        flash(outcome.message, "error")
+        return _page(db.session.get(Nomination, nomination_id), outcome.status, form=form)
+    flash(_("Saved."), "success")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 
@@ -156,16 +150,24 @@ def save(nomination_id: int):
 @roles_required(Role.UNIT_OFFICER)
 def upload(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.EDIT)
-    store = file_store()
-    uploads = [Upload(f.stream, f.filename) for f in request.files.getlist("files")]
-    try:
-        rows = services.add_documents(nomination, current_user, request.form.get("document_name", ""), uploads, store,
-                                      current_app.config["MAX_FILE_SIZE"])
-        commit_or_remove_files(rows, store)
-        flash(_("%(n)s file(s) attached.", n=len(rows)), "success")
-    except (UploadRejected, WorkflowError) as exc:
-        db.session.rollback()
-        flash(getattr(exc, "message", str(exc)), "error")
+    form = DocumentUploadForm()
+    if not form.validate():
+        flash(_refused(form), "error")
+    else:
+        store, stored = file_store(), []
+
+        def attach():
+            rows = services.add_documents(nomination, current_user, form.document_name.data,
+                                          request.files.getlist("files"), store, current_app.config["MAX_FILE_SIZE"],
+                                          form.version.data)
+            stored.extend(row.stored_name for row in rows)
+            return rows
+
+        outcome = perform(attach)
+        if not outcome.ok:  # the commit refused the rows: their files go too
+            for stored_name in stored:
+                store.delete(stored_name)
+        _flash_outcome(outcome, _("%(n)s file(s) attached.", n=len(stored)))
     return redirect(url_for(".edit", nomination_id=nomination.id, _anchor="dossier"), code=303)
 
 
@@ -187,13 +189,13 @@ def document(document_id: int):
 def delete_document(document_id: int):
     doc = _document_or_404(document_id, Action.EDIT)
     nomination_id = doc.nomination_id
-    try:
-        stored_name = services.remove_document(doc, current_user)
-        db.session.commit()
-        file_store().delete(stored_name)
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    form = VersionForm()
+    if not form.validate():
+        flash(_refused(form), "error")
+    else:
+        outcome = perform(services.remove_document, doc, current_user, form.version.data)
+        if _flash_outcome(outcome, _("The file has been removed.")):
+            file_store().delete(outcome.value)
     return redirect(url_for(".edit", nomination_id=nomination_id, _anchor="dossier"), code=303)
 
 
@@ -201,8 +203,12 @@ def delete_document(document_id: int):
 @roles_required(Role.UNIT_OFFICER)
 def submit(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.EDIT)
-    if _attempt(lambda: services.submit_nomination(nomination, current_user)):
-        flash(_("The nomination has been submitted to the provincial board."), "success")
+    form = VersionForm()
+    if not form.validate():
+        flash(_refused(form), "error")
+    else:
+        _flash_outcome(perform(services.submit_nomination, nomination, current_user, form.version.data),
+                       _("The nomination has been submitted to the provincial board."))
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 
@@ -211,7 +217,7 @@ def submit(nomination_id: int):
 @bp.get("/council")
 @roles_required(Role.COUNCIL, Role.ADMIN)
 def council():
-    campaign = _campaign()
+    campaign = current_campaign_or_404()
     nominations = _list(campaign, state=list(services.COUNCIL_VISIBLE))
     own = {v.nomination_id: v.choice for n in nominations for v in n.votes if v.member_id == current_user.id}
     return render_template("nominations/council.html", campaign=campaign, nominations=nominations, own=own,
@@ -222,20 +228,14 @@ def council():
 @roles_required(Role.COUNCIL)
 def vote(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id)
-    try:
-        choice = VoteChoice(request.form.get("choice", ""))
-    except ValueError:
-        flash(_("Choose agree, disagree or abstain."), "error")
+    form = VoteForm()
+    if not form.validate():
+        flash(_refused(form), "error")
     else:
-        if _attempt(lambda: services.cast_vote(nomination, current_user, choice)):
-            flash(_("Your vote has been recorded: %(choice)s.", choice=_label(choice)), "success")
+        choice = VoteChoice(form.choice.data)
+        _flash_outcome(perform(services.cast_vote, nomination, current_user, choice, form.version.data),
+                       _("Your vote has been recorded: %(choice)s.", choice=label(choice)))
     return redirect(url_for(".council", _anchor=f"nomination-{nomination.id}"), code=303)
-
-
-def _label(value):
-    from portal.labels import label
-
-    return label(value)
 
 
 # --- administrator -------------------------------------------------------------------------------
@@ -244,11 +244,18 @@ def _label(value):
 @roles_required(Role.ADMIN)
 def close(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.ADMINISTER)
-    if _attempt(lambda: services.close_vote(nomination, current_user)):
-        result = services.tally(nomination)
-        flash(_("Vote closed: %(agree)s agree of %(denominator)s; %(needed)s needed — %(outcome)s.",
-                agree=result.agree, denominator=result.denominator, needed=result.needed,
-                outcome=_label(nomination.state)), "success")
+    form = VersionForm()
+    if not form.validate():
+        flash(_refused(form), "error")
+    else:
+        outcome = perform(services.close_vote, nomination, current_user, form.version.data)
+        if outcome.ok:
+            result = outcome.value
+            flash(_("Vote closed: %(agree)s agree of %(denominator)s; %(needed)s needed — %(outcome)s.",
+                    agree=result.agree, denominator=result.denominator, needed=result.needed,
+                    outcome=label(nomination.state)), "success")
+        else:
+            flash(outcome.message, "error")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
 
@@ -256,57 +263,50 @@ def close(nomination_id: int):
 @roles_required(Role.ADMIN)
 def decision(nomination_id: int):
     nomination = get_nomination_or_404(nomination_id, Action.ADMINISTER)
-    try:
-        decided_on = date.fromisoformat(request.form.get("date", ""))
-    except ValueError:
-        decided_on = None
-    if _attempt(lambda: services.record_decision(nomination, current_user, request.form.get("number", ""),
-                                                 decided_on, request.form.get("signer", ""))):
-        flash(_("Decision recorded; the award is on the award list."), "success")
+    form = DecisionForm()
+    if not form.validate():
+        return _page(nomination, 422, decision_form=form)
+    outcome = perform(services.record_decision, nomination, current_user, form.decision_number.data,
+                      form.decision_date.data, form.decision_signer.data, form.version.data)
+    if not outcome.ok:
+        flash(outcome.message, "error")
+        return _page(db.session.get(Nomination, nomination_id), outcome.status, decision_form=form)
+    flash(_("Decision recorded; the award is on the award list."), "success")
     return redirect(url_for(".edit", nomination_id=nomination.id), code=303)
 
+
+# --- documents -----------------------------------------------------------------------------------
 
 @bp.get("/letter")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def letter():
-    """The submission letter (tờ trình) for the nominations forwarded at one award level."""
-    campaign = _campaign()
+    """The submission letter (tờ trình) of one award level: the rule is :func:`services.letter_nominations`."""
+    campaign = current_campaign_or_404()
     try:
         level = AwardLevel(request.args.get("level", "province"))
     except ValueError:
         abort(404)
-    nominations = [n for n in _list(campaign, state=list(services.COUNCIL_VISIBLE)) if n.award_type.level is level]
-    return render_template("nominations/letter.html", campaign=campaign, level=level, nominations=nominations,
+    nominations = services.letter(campaign, level)
+    groups: dict[int, tuple[AwardType, list[Nomination]]] = {}
+    for n in nominations:
+        groups.setdefault(n.award_type_id, (n.award_type, []))[1].append(n)
+    return render_template("nominations/letter.html", campaign=campaign, level=level, groups=list(groups.values()),
                            today=clock.today())
 
 
 @bp.get("/award-list")
 @roles_required(Role.REVIEWER, Role.ADMIN, Role.COUNCIL)
 def award_list():
-    campaign = _campaign()
+    campaign = current_campaign_or_404()
     return render_template("nominations/award_list.html", campaign=campaign, groups=services.awarded(campaign))
 
 
 @bp.get("/export.xlsx")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def export():
-    from openpyxl import Workbook
-
-    campaign = _campaign()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Nominations")
-    sheet.append([_("Unit"), _("Award type"), _("Nominee"), _("Position"), _("State"), _("Agree"), _("Disagree"),
-                  _("Abstain"), _("Decision")])
-    for n in reversed(_list(campaign)):
-        result = services.tally(n)
-        sheet.append([n.unit.name, n.award_type.name, n.nominee, n.nominee_position, _label(n.state), result.agree,
-                      result.disagree, result.abstain, n.decision_number])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = current_app.make_response(buffer.getvalue())
-    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    campaign = current_campaign_or_404()
+    nominations = services.export_nominations(_list(campaign))
+    response = current_app.make_response(workbook_bytes(export_workbook(nominations)))
+    response.headers["Content-Type"] = XLSX
     response.headers["Content-Disposition"] = f'attachment; filename="de-nghi-khen-thuong-{campaign.year}.xlsx"'
     return response
-
-

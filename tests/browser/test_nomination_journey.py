@@ -1,16 +1,14 @@
 """An officer nominates the unit with its dossier → a reviewer forwards → council members vote →
 the administrator closes the vote and records the decision → the award is on the ceremony screen."""
-import re
-
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from portal.models import Classification, PastClassification, Role, Unit
+from portal.models import Nomination, NominationState, Role, Unit
 from portal.ceremony import services as scoreboard
 from tests import factories, samples
 from tests.browser.conftest import screenshot
 from tests.browser.test_sign_in import sign_in
-from tests.nominations.conftest import approve_all
+from tests.nominations.conftest import approve_all, award
 
 
 def test_nomination_cycle(browser, live_server, campaign, tmp_path):
@@ -35,13 +33,12 @@ def test_nomination_cycle(browser, live_server, campaign, tmp_path):
     try:
         sign_in(page, officer.username)
         page.get_by_role("link", name="Đề nghị khen thưởng").first.click()
-        from tests.nominations.conftest import award
-
         page.get_by_label("Hình thức khen thưởng").select_option(value=str(award("GK-BTCTU-TT").id))
         page.get_by_role("button", name="Lập đề nghị").click()
-        expect(page.locator("h1")).to_contain_text("Giấy khen")
+        expect(page.locator("h1")).to_contain_text("Lập đề nghị khen thưởng")
         page.get_by_label("Tóm tắt thành tích").fill("Hoàn thành xuất sắc nhiệm vụ năm 2025; tham mưu tổ chức thành công đại hội.")
         page.get_by_role("button", name="Lưu dự thảo").click()
+        expect(page.locator("h1")).to_contain_text("Giấy khen")
         for document, path in zip(("Tờ trình", "Báo cáo thành tích"), files):
             page.get_by_label("Văn bản", exact=True).select_option(document)
             page.locator("#dossier-files").set_input_files(str(path))
@@ -79,6 +76,17 @@ def test_nomination_cycle(browser, live_server, campaign, tmp_path):
         page.get_by_role("button", name="Ghi nhận quyết định").click()
         expect(page.locator(".badge").first).to_have_text("Đã khen thưởng")
 
+        # the letter proposes what passed, never what the council rejected
+        rejected = Nomination(campaign_id=campaign.id, unit_id=unit.id, award_type=award("GK-BTCTU-CN"),
+                              nominee_name="Người Không Được Thông Qua", achievements="x", created_by_id=officer.id,
+                              state=NominationState.REJECTED)
+        db.session.add(rejected)
+        db.session.commit()
+        page.goto("/nominations/letter?level=sector")
+        expect(page.locator(".document__table")).to_contain_text("Ban Tổ chức Thành ủy Biên Hòa")
+        expect(page.locator(".document__table")).not_to_contain_text("Người Không Được Thông Qua")
+        screenshot(page, "nomination-letter-1366")
+
         page.goto("/scoreboard/control")
         page.locator("form[action$='/control/freeze'] button").click()
         scoreboard.step_reveal(campaign, admin, 10_000)
@@ -89,5 +97,35 @@ def test_nomination_cycle(browser, live_server, campaign, tmp_path):
         expect(screen.locator(".award")).to_contain_text("Ban Tổ chức Thành ủy Biên Hòa")
         screenshot(screen, "ceremony-awards-1920")
         assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_an_invalid_years_value_keeps_every_other_field(browser, live_server, campaign):
+    unit = db.session.execute(db.select(Unit).where(Unit.code == "BH")).scalar_one()
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=unit)
+    db.session.commit()
+    ctx = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page = ctx.new_page()
+    try:
+        sign_in(page, officer.username)
+        page.goto(f"/nominations/new?award_type={award('GK-BTCTU-CN').id}")
+        typed = {"Họ và tên": "Nguyễn Thị Hoa", "Chức vụ": "Phó Trưởng ban Tổ chức",
+                 "Tóm tắt thành tích": "Tham mưu tổ chức thành công đại hội đảng bộ các cấp."}
+        for name, value in typed.items():
+            page.get_by_label(name, exact=True).fill(value)
+        page.get_by_label("Số năm công tác trong ngành").fill("ab")
+        page.get_by_role("button", name="Lưu dự thảo").click()
+        expect(page.locator("#service_years-error")).not_to_be_empty()
+        for name, value in typed.items():
+            expect(page.get_by_label(name, exact=True)).to_have_value(value)
+        expect(page.get_by_label("Số năm công tác trong ngành")).to_have_value("ab")
+        expect(page.get_by_label("Hình thức khen thưởng")).to_have_value(str(award("GK-BTCTU-CN").id))
+        screenshot(page, "nomination-invalid-years-1366")
+        page.get_by_label("Số năm công tác trong ngành").fill("12")
+        page.get_by_role("button", name="Lưu dự thảo").click()
+        expect(page.locator("h1")).to_contain_text("Giấy khen")
+        expect(page.get_by_label("Họ và tên", exact=True)).to_have_value("Nguyễn Thị Hoa")
+        expect(page.get_by_label("Số năm công tác trong ngành")).to_have_value("12")
     finally:
         ctx.close()

@@ -1,7 +1,5 @@
 """The whole nomination cycle over HTTP, and who may reach what."""
 import io
-import re
-from decimal import Decimal
 
 import pytest
 
@@ -17,9 +15,15 @@ def start(client, award_code) -> Nomination:
     return db.session.execute(db.select(Nomination).order_by(Nomination.id.desc())).scalars().first()
 
 
+def version(n) -> str:
+    """The row's current version, as the page's hidden field carries it."""
+    db.session.expire_all()
+    return str(db.session.get(Nomination, n.id).version)
+
+
 def upload(client, n, document_name, name="ho-so.pdf", content=None):
     return client.post(f"/nominations/{n.id}/documents", content_type="multipart/form-data",
-                       data={"document_name": document_name,
+                       data={"document_name": document_name, "version": version(n),
                              "files": [(io.BytesIO(content if content is not None else samples.pdf(name)), name)]})
 
 
@@ -30,22 +34,22 @@ def test_officer_to_award(client, login_as, campaign, units):
     members = [factories.gen_user(role=Role.COUNCIL) for _ in range(3)]
     db.session.commit()
 
-    officer = login_as(Role.UNIT_OFFICER, unit=units[0])
+    login_as(Role.UNIT_OFFICER, unit=units[0])
     n = start(client, "BK-BTVTU-TT")
     assert n.state is NominationState.DRAFT and n.unit_id == units[0].id
-    response = client.post(f"/nominations/{n.id}/submit", follow_redirects=True)
+    response = client.post(f"/nominations/{n.id}/submit", data={"version": version(n)}, follow_redirects=True)
     assert "Báo cáo thành tích" in response.get_data(as_text=True)  # what is missing is said
     assert db.session.get(Nomination, n.id).state is NominationState.DRAFT
     client.post(f"/nominations/{n.id}", data={"achievements": "Hoàn thành xuất sắc 100% nhiệm vụ.", "version": "1"})
     for document in award("BK-BTVTU-TT").required_documents:
         assert upload(client, n, document).status_code == 303
-    client.post(f"/nominations/{n.id}/submit")
+    client.post(f"/nominations/{n.id}/submit", data={"version": version(n)})
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.SUBMITTED
 
     login_as(Role.REVIEWER)
     assert f"queue-row-nomination-{n.id}" in client.get("/review/?kind=nomination").get_data(as_text=True)
-    assert client.post(f"/review/nominations/{n.id}/forward").status_code == 303
+    assert client.post(f"/review/nominations/{n.id}/forward", data={"version": version(n)}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.FORWARDED
 
@@ -54,11 +58,11 @@ def test_officer_to_award(client, login_as, campaign, units):
         client.post("/login", data={"username": member.username, "password": factories.PASSWORD})
         page = client.get("/nominations/council").get_data(as_text=True)
         assert "Hoàn thành xuất sắc" in page
-        client.post(f"/nominations/{n.id}/vote", data={"choice": choice})
+        client.post(f"/nominations/{n.id}/vote", data={"choice": choice, "version": version(n)})
     assert db.session.query(Vote).filter_by(nomination_id=n.id).count() == 3
 
     login_as(Role.ADMIN)
-    client.post(f"/nominations/{n.id}/close")  # 2 of 3 = 66.7 % < 70 %
+    client.post(f"/nominations/{n.id}/close", data={"version": version(n)})  # 2 of 3 = 66.7 % < 70 %
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.REJECTED
     actions = set(db.session.execute(db.select(AuditEvent.action).where(
@@ -80,11 +84,13 @@ def test_approved_decision_reaches_the_award_list_and_the_ceremony(client, login
         services.cast_vote(n, member, services.VoteChoice.AGREE)
     db.session.commit()
     login_as(Role.ADMIN)
-    client.post(f"/nominations/{n.id}/close")
-    bad = client.post(f"/nominations/{n.id}/decision", data={"number": "", "date": "2025-12-20", "signer": "x"},
-                      follow_redirects=True)
-    assert "số, ký hiệu" in bad.get_data(as_text=True).lower() or "125-QĐ/TU" in bad.get_data(as_text=True)
-    client.post(f"/nominations/{n.id}/decision", data={"number": "125-QĐ/TU", "date": "2025-12-20", "signer": "Bí thư"})
+    client.post(f"/nominations/{n.id}/close", data={"version": version(n)})
+    bad = client.post(f"/nominations/{n.id}/decision", data={"decision_number": "", "decision_date": "2025-12-20",
+                                                             "decision_signer": "Bí thư", "version": version(n)})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "số, ký hiệu" in page.lower() and 'value="Bí thư"' in page
+    client.post(f"/nominations/{n.id}/decision", data={"decision_number": "125-QĐ/TU", "decision_date": "2025-12-20",
+                                                       "decision_signer": "Bí thư", "version": version(n)})
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.AWARDED
     assert "Lê Thị Mai" in client.get("/nominations/award-list").get_data(as_text=True)
@@ -114,11 +120,11 @@ def test_another_units_nomination_and_dossier_are_not_found(client, login_as, ca
     db.session.commit()
     login_as(Role.UNIT_OFFICER, unit=units[0])
     for method, url, data in [("GET", f"/nominations/{n.id}", None),
-                              ("POST", f"/nominations/{n.id}", {"achievements": "đổi"}),
-                              ("POST", f"/nominations/{n.id}/submit", {}),
-                              ("POST", f"/nominations/{n.id}/documents", {"document_name": "Tờ trình"}),
+                              ("POST", f"/nominations/{n.id}", {"achievements": "đổi", "version": "1"}),
+                              ("POST", f"/nominations/{n.id}/submit", {"version": "1"}),
+                              ("POST", f"/nominations/{n.id}/documents", {"document_name": "Tờ trình", "version": "1"}),
                               ("GET", f"/nominations/documents/{doc.id}", None),
-                              ("POST", f"/nominations/documents/{doc.id}/delete", {})]:
+                              ("POST", f"/nominations/documents/{doc.id}/delete", {"version": "1"})]:
         assert client.open(url, method=method, data=data).status_code == 404, url
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).achievements == "B"
