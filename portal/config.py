@@ -56,9 +56,9 @@ def _secret_key(instance_path: Path) -> str:
 def load_settings(app) -> None:
     """Apply instance file and environment settings on top of the defaults."""
     app.config.from_object(DefaultConfig)
-    app.config.from_pyfile("portal.cfg", silent=True)
-    env = os.environ
     instance = Path(app.instance_path)
+    app.config.from_pyfile(str(instance / "portal.cfg"), silent=True)  # the instance folder, not the package's
+    env = os.environ
     if env.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'portal.sqlite3'}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import htmx
 from portal.access import Denied, unauthenticated
-from portal.extensions import db
+from portal.extensions import db, login_manager
 from portal.workflow import Conflict, WorkflowError
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ def render_error(status: int, message=None):
         except SQLAlchemyError:
             log.exception("error page fell back to the page without navigation")
             _rollback_quietly()
+    if "_login_user" not in g:  # Flask-Login's context processor would load the user: not here
+        g._login_user = login_manager.anonymous_user()
     return render_template(template, bare=True, **context), status
 
 

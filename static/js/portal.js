@@ -99,10 +99,11 @@
         var key = draftKey(form, field);
         var kept = draftStore(function (store) { return store.getItem(key); });
         if (kept === null) { return; }
-        if (kept === field.value) {  // the page already shows it: saved, nothing to restore
+        if (kept === field.defaultValue) {  // the server sent it back: saved, nothing to keep
           draftStore(function (store) { store.removeItem(key); });
           return;
         }
+        if (kept === field.value) { return; }  // already put back
         field.value = kept;
         restored = true;
       });
@@ -144,7 +145,10 @@
     }
   }, true);
   document.addEventListener("htmx:beforeOnLoad", function (event) {
-    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form[data-keep-draft]") : null;
+    var elt = event.detail.elt;
+    // the form's own save (or a submit button's): a field's live check is no save
+    if (!elt || (elt.tagName !== "FORM" && elt.tagName !== "BUTTON")) { return; }
+    var form = elt.closest("form[data-keep-draft]");
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (form && status >= 200 && status < 300) { dropDraft(form); }  // saved
   });
