@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _trust_proxies(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
@@ -50,7 +51,7 @@ def _wire_listeners() -> None:
 
 def _init_extensions(app: Flask) -> None:
     from portal.access import unauthenticated
-    from portal.auth.services import load_user
+    from portal.auth.sessions import load as load_user
     from portal.auth.throttle import init_throttle
     from portal.db_setup import init_database
     from portal.extensions import csrf, db, login_manager, migrate
@@ -114,6 +115,17 @@ def _init_request_hooks(app: Flask) -> None:
         if any(has_control_characters(k + v, multiline=False) for k, v in request.args.items(multi=True)):
             return render_error(400, _l("The address contains characters that cannot be used. "
                                         "Check the link and try again."))
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme are the ones they
+    forwarded (for the sign-in throttle, the audit trail and session protection); with 0, forwarded
+    headers are ignored, so nobody can claim another address."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _bound_int_urls(app: Flask) -> None:

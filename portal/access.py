@@ -1,6 +1,7 @@
 """The one place that answers "may this user do this to this object".
 
-Views and services call :func:`can`/:func:`ensure`; list queries use :func:`scope_to_user`.
+Views call :func:`authorize` or :func:`roles_required`, services :func:`ensure`; list queries
+filter by the user's unit in the query itself.
 Unit officers asking for another unit's object get 404 (they must not learn it exists);
 a role that may see an object but not act on it gets 403.
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import enum
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import htmx
@@ -72,10 +75,6 @@ def decide(user, action: Action, obj=None) -> int | None:
     return None if user.role in UNIT_OBJECT_RULES[action] else 403
 
 
-def can(user, action: Action, obj=None) -> bool:
-    return decide(user, action, obj) is None
-
-
 def ensure(user, action: Action, obj=None) -> None:
     """For services: raise :class:`Denied` unless allowed."""
     status = decide(user, action, obj)
@@ -89,13 +88,6 @@ def authorize(action: Action, obj=None):
     if status is not None:
         abort(status)
     return obj
-
-
-def scope_to_user(stmt, unit_column, user):
-    """Restrict a list query to what ``user`` may see: officers see their own unit only."""
-    if user.role is Role.UNIT_OFFICER:
-        return stmt.where(unit_column == user.unit_id)
-    return stmt
 
 
 def roles_required(*roles: Role):
@@ -116,10 +108,36 @@ def roles_required(*roles: Role):
 
 
 def unauthenticated():
-    """What a request without a session gets: a sign-in redirect, or 401 + HX-Redirect for htmx."""
-    from flask import redirect
-
-    login_url = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    """What a request without a live session gets (never signed in, expired, or ended on the server):
+    the sign-in page, which then returns to the page the user was on — for htmx 401 + HX-Redirect,
+    so the sign-in page is not swapped into a fragment. A session that had been signed in, or a
+    request that was saving something, is told clearly that the session has ended."""
+    had_session = session.pop("_user_id", None) is not None
+    session.pop("role", None)
+    if had_session or request.method != "GET" or htmx.is_htmx():
+        ended = _("Your session has ended. Sign in again to continue.")
+        if not any(message == ended for _category, message in session.get("_flashes", [])):
+            flash(ended, "warning")
+    login_url = url_for("auth.login", next=_return_path())
     if htmx.is_htmx():
         return htmx.client_redirect(login_url, status=401)
-    return redirect(login_url)
+    return redirect(login_url, code=303 if request.method != "GET" else 302)
+
+
+def _return_path() -> str | None:
+    """Where to come back after signing in: this page for a plain GET; for htmx the page the request
+    came from (not the fragment's URL); for a form post the page that held the form."""
+    if htmx.is_htmx():
+        return _same_site_path(htmx.current_page_url())
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return _same_site_path(request.referrer)
+
+
+def _same_site_path(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")

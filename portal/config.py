@@ -32,6 +32,7 @@ class DefaultConfig:
     LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
     HTMX_SOURCE = "local"  # or "cdn"
     REDIS_URL = None
+    TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_LOCKOUT_SECONDS = 15 * 60
     MAX_FILE_SIZE = 20 * 1024 * 1024
@@ -55,9 +56,9 @@ def _secret_key(instance_path: Path) -> str:
 def load_settings(app) -> None:
     """Apply instance file and environment settings on top of the defaults."""
     app.config.from_object(DefaultConfig)
-    app.config.from_pyfile("portal.cfg", silent=True)
-    env = os.environ
     instance = Path(app.instance_path)
+    app.config.from_pyfile(str(instance / "portal.cfg"), silent=True)  # the instance folder, not the package's
+    env = os.environ
     if env.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'portal.sqlite3'}")
@@ -72,9 +73,21 @@ def load_settings(app) -> None:
         app.config["HTMX_SOURCE"] = env["HTMX_SOURCE"]
     if env.get("REDIS_URL"):
         app.config["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("TRUSTED_PROXIES"):
+        app.config["TRUSTED_PROXIES"] = env["TRUSTED_PROXIES"]
+    app.config["TRUSTED_PROXIES"] = _proxy_count(app.config["TRUSTED_PROXIES"])
     if env.get("HTTPS", "").lower() in _TRUE:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _proxy_count(value) -> int:
+    """TRUSTED_PROXIES is a count (0 = the app faces clients directly); a wrong value stops start-up
+    rather than silently trusting, or ignoring, the proxy's headers."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) > 10:
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {value!r}")
+    return int(text)
 
 
 def normalize_database_url(uri: str) -> str:

@@ -11,6 +11,7 @@ HX_REDIRECT = "HX-Redirect"
 HX_TRIGGER = "HX-Trigger"
 HX_RETARGET = "HX-Retarget"
 HX_RESWAP = "HX-Reswap"
+HX_CURRENT_URL = "HX-Current-URL"
 
 
 def is_htmx() -> bool:
@@ -40,3 +41,8 @@ def client_redirect(location: str, status: int = 200) -> Response:
     response = Response(status=status)
     response.headers[HX_REDIRECT] = location
     return response
+
+
+def current_page_url() -> str | None:
+    """The address of the page an htmx request was sent from (not the fragment's URL)."""
+    return request.headers.get(HX_CURRENT_URL) if is_htmx() else None

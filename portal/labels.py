@@ -100,6 +100,9 @@ HISTORY_LABELS = {
     "close_vote": _l("closed the vote"),
     "attach": _l("attached a dossier file"),
     "detach": _l("removed a dossier file"),
+    "end_sessions": _l("ended all sessions of the account"),
+    "disable_account": _l("disabled the account"),
+    "enable_account": _l("enabled the account"),
 }
 
 FILE_KINDS = {
@@ -139,6 +142,7 @@ KIND_LABELS = {
     "score_line": _l("Score line"),
     "registration": _l("Pledge registration"),
     "nomination": _l("Nomination"),
+    "user": _l("Account"),
 }
 
 QUEUE_STATE_LABELS = {

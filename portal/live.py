@@ -3,9 +3,12 @@ one primary-key read and answers "no change" without rendering anything."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.extensions import db
 from portal.models import ScoreLine
+from portal.models.base import UTCDateTime
+from portal.models.session import hash_token, live_since
 
 QUEUE = "queue"
 SCOREBOARD = "scoreboard"
@@ -37,3 +40,24 @@ _CURRENT = sa.text("SELECT value FROM counter WHERE name = :name")
 
 def current(name: str) -> int:
     return db.session.connection().execute(_CURRENT, {"name": name}).scalar() or 0
+
+
+# The cheap poll's whole cost, with the session check in the same statement: the counter's value if
+# the session named by the cookie is live (not ended, not expired, account active), else no row.
+_CURRENT_FOR_SESSION = sa.text(
+    "SELECT COALESCE((SELECT value FROM counter WHERE name = :name), 0) FROM user_session "
+    "JOIN user_account ON user_account.id = user_session.user_id "
+    "WHERE user_session.token_hash = :token_hash AND user_session.ended_at IS NULL "
+    "AND user_session.created_at > :since AND user_account.active"
+).bindparams(sa.bindparam("since", type_=UTCDateTime))
+
+
+def current_for_session(name: str, session_token: str | None) -> int | None:
+    """The counter's value for a poll from the session ``session_token``; None when that session is
+    not live (ended, expired, disabled account, unknown) — the poll then answers as signed out."""
+    if not session_token or not isinstance(session_token, str):
+        return None
+    row = db.session.connection().execute(_CURRENT_FOR_SESSION, {
+        "name": name, "token_hash": hash_token(session_token),
+        "since": live_since(current_app.permanent_session_lifetime)}).first()
+    return None if row is None else row[0]

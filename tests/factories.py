@@ -47,7 +47,6 @@ def gen_user(role: Role = Role.REVIEWER, unit: Unit | None = None, username: str
         role=role,
         unit=unit if role is Role.UNIT_OFFICER else None,
         password_hash=_FAST_HASH,
-        session_epoch=0,
         **kw,
     )
     db.session.add(user)

@@ -7,7 +7,9 @@ from werkzeug.routing import IntegerConverter
 from portal import create_app
 
 # The ceremony screen is reached by an unguessable display link instead (tests/scoreboard/test_ceremony.py).
-PUBLIC_ENDPOINTS = {"static", "auth.login", "home.set_language", "home.healthz", "ceremony.screen", "ceremony.stage"}
+# Signing out works without a live session too (it only tidies the cookie then): test_logout_without_a_session.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout", "home.set_language", "home.healthz", "ceremony.screen",
+                    "ceremony.stage"}
 
 
 def _all_routes():
@@ -44,6 +46,11 @@ def test_anonymous_htmx_gets_401_with_redirect_header(client, endpoint, method, 
     response = client.open(url, method=method, headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert "/login" in response.headers["HX-Redirect"]
+
+
+def test_logout_without_a_session_goes_to_sign_in(client):
+    response = client.post("/logout")
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
 
 
 def test_health_check_is_public_and_minimal(client):

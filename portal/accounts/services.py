@@ -5,8 +5,11 @@ import re
 
 from flask_babel import gettext as _
 
+from portal.audit.services import append as audit
+from portal.auth import sessions
 from portal.extensions import db
 from portal.models import Role, Unit, User
+from portal.workflow import WorkflowError
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 8
@@ -41,7 +44,7 @@ def create_user(username: str, full_name: str, role: Role, password: str, unit_c
     elif unit_code:
         raise AccountError(_("Only unit officers belong to a unit."))
     check_password_strength(password)
-    user = User(username=username, full_name=full_name.strip(), role=role, unit=unit, session_epoch=0)
+    user = User(username=username, full_name=full_name.strip(), role=role, unit=unit)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -54,5 +57,27 @@ def set_password(username: str, password: str) -> User:
         raise AccountError(_("There is no user '%(name)s'.", name=username))
     check_password_strength(password)
     user.set_password(password)
+    sessions.end_all(user.id)  # whoever knew the old password is signed out everywhere
     db.session.flush()
     return user
+
+
+def end_sessions(user: User, actor: User) -> int:
+    """The administrator's "end all sessions": every device signed in to the account is signed out."""
+    ended = sessions.end_all(user.id)
+    audit("end_sessions", "user", user.id, actor, after={"sessions": ended})
+    return ended
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Disable or enable an account; disabling ends its sessions at once."""
+    if user.id == actor.id and not active:
+        raise WorkflowError(_("You cannot disable your own account."), status=422)
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        sessions.end_all(user.id)
+    audit("enable_account" if active else "disable_account", "user", user.id, actor,
+          before={"active": not active}, after={"active": active})
+    db.session.flush()

@@ -26,16 +26,3 @@ def authenticate(username: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login loader: ``id:epoch``; a stale epoch (password changed) ends the session."""
-    try:
-        raw_id, raw_epoch = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
-        epoch = int(raw_epoch)
-    except (ValueError, TypeError):
-        return None
-    if user is None or user.session_epoch != epoch or not user.active:
-        return None
-    return user

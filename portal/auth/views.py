@@ -2,10 +2,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from portal.auth import sessions
 from portal.auth.forms import EmptyForm, LoginForm
 from portal.auth.services import authenticate
+from portal.extensions import db
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +40,7 @@ def login():
     if form.validate_on_submit():
         throttle = current_app.extensions["login_throttle"]
         address = request.remote_addr or "unknown"
-        wait = throttle.locked_for(form.username.data, address)
+        wait = throttle.attempt(form.username.data, address)  # counted and committed before any check
         if wait:
             error = _("Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
                       minutes=max(1, (wait + 59) // 60))
@@ -46,13 +48,14 @@ def login():
         else:
             user = authenticate(form.username.data, form.password.data)
             if user is None:
-                throttle.record_failure(form.username.data, address)
                 error = _("Wrong username or password.")
                 status = 401
             else:
-                throttle.record_success(form.username.data, address)
+                throttle.succeeded(form.username.data, address)
                 _fresh_session()  # nothing from before sign-in carries over
-                login_user(user)
+                sessions.start(user, address)
+                db.session.commit()
+                login_user(user)  # the cookie names the new server-side session
                 session["role"] = user.role.value  # lets idle polls answer without loading the user
                 session.permanent = True
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"), code=303)
@@ -62,10 +65,13 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
 def logout():
+    """Ends the server-side session, so a copy of the cookie is worth nothing afterwards. Open to a
+    request whose session already ended: it only tidies the cookie then."""
     form = EmptyForm()
     if form.validate_on_submit():
+        sessions.end(session.get("_user_id"))
+        db.session.commit()
         logout_user()
         _fresh_session()
         flash(_("You have signed out."), "info")

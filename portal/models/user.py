@@ -36,28 +36,26 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[Role] = mapped_column(enum_type(Role))
     unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped when the password changes, so other sessions of the account end.
-    session_epoch: Mapped[int] = mapped_column(default=0)
 
     unit: Mapped[Optional[Unit]] = relationship()
 
+    # The token of the server-side session this object was loaded for (not a column); Flask-Login
+    # keeps it in the session cookie as the user's id, so every request names its session.
+    session_token = None
+
     def set_password(self, password: str) -> None:
+        """Callers end the account's sessions too (``portal.auth.sessions.end_all``)."""
         self.password_hash = generate_password_hash(password)
-        self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    # Flask-Login: the session stores id and epoch, so a password change signs out other sessions.
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"

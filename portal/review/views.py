@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
 from portal import htmx, live
-from portal.access import Action, authorize, roles_required
+from portal.access import Action, authorize, roles_required, unauthenticated
 from portal.campaign.services import current_campaign
 from portal.evidence.services import evidence_for, same_file_elsewhere
 from portal.extensions import db
@@ -66,16 +66,20 @@ def queue():
 
 
 def idle_poll(counter: str, param: str = "v"):
-    """A poll from a signed-in reviewer whose shown value is current: 204 from the signed session
-    and one integer read, without loading the user. Anything that returns data goes the full way."""
+    """A poll from a signed-in reviewer whose shown value is current: 204 from one read (the counter
+    joined with the live session), without loading the user. Anything that returns data goes the full way."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if session.get("role") in REVIEWER_ROLES and session.get("_user_id"):
                 shown = request.args.get(param, type=int)
-                if shown is not None and shown == live.current(counter):
-                    return "", 204
+                if shown is not None:
+                    current = live.current_for_session(counter, session["_user_id"])
+                    if current is None:  # the session was ended or has expired
+                        return unauthenticated()
+                    if shown == current:
+                        return "", 204
             return reviewers_only(view)(*args, **kwargs)
 
         return wrapped

@@ -99,10 +99,12 @@ def page():
 
 @bp.get("/table")
 def table():
-    """The poll: 204 while the version the page shows is current — answered from the signed session
-    and one integer read, without loading the user; anything else goes through the full checks."""
-    version = live.current(live.SCOREBOARD)
-    if session.get("_user_id") and _version_arg() == version:
+    """The poll: 204 while the version the page shows is current — answered with one read (the counter
+    joined with the live session), without loading the user; anything else goes through the full checks."""
+    version = live.current_for_session(live.SCOREBOARD, session.get("_user_id"))
+    if version is None:  # no live session: ended, expired or never signed in
+        return unauthenticated()
+    if _version_arg() == version:
         return "", 204
     if not current_user.is_authenticated:
         return unauthenticated()

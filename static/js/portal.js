@@ -55,4 +55,109 @@
     p.textContent = box.getAttribute("data-offline-message") || "Network error";
     box.replaceChildren(p);
   });
+
+  // Drafts: what is typed into a form marked data-keep-draft is kept in this tab (sessionStorage),
+  // keyed by page, form and field, until a save succeeds — an ended session, which sends the user
+  // to sign in first, does not lose it. It is put back on the next visit with a visible note.
+  var DRAFT_PREFIX = "portal-draft:";
+  var DRAFT_SUBMITTED = "portal-draft-submitted";
+
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && (field.tagName === "TEXTAREA" ||
+        (field.tagName === "INPUT" && /^(text|number|search|)$/.test(field.getAttribute("type") || "")));
+    });
+  }
+
+  function draftKey(form, field) {
+    var target = form.getAttribute("hx-post") || form.getAttribute("action") || "";
+    return DRAFT_PREFIX + location.pathname + location.search + "|" + target + "|" + field.name;
+  }
+
+  function draftStore(action) {
+    try { return action(window.sessionStorage); } catch (e) { return null; }  // storage off: no drafts
+  }
+
+  function keepDraft(form) {
+    draftFields(form).forEach(function (field) {
+      draftStore(function (store) { store.setItem(draftKey(form, field), field.value); });
+    });
+  }
+
+  function dropDraft(form) {
+    draftFields(form).forEach(function (field) {
+      draftStore(function (store) { store.removeItem(draftKey(form, field)); });
+    });
+  }
+
+  function restoreDrafts(root) {
+    var forms = root.matches && root.matches("form[data-keep-draft]") ? [root] : [];
+    forms = forms.concat(Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("form[data-keep-draft]") : []));
+    forms.forEach(function (form) {
+      var restored = false;
+      draftFields(form).forEach(function (field) {
+        var key = draftKey(form, field);
+        var kept = draftStore(function (store) { return store.getItem(key); });
+        if (kept === null) { return; }
+        if (kept === field.defaultValue) {  // the server sent it back: saved, nothing to keep
+          draftStore(function (store) { store.removeItem(key); });
+          return;
+        }
+        if (kept === field.value) { return; }  // already put back
+        field.value = kept;
+        restored = true;
+      });
+      if (restored && !form.querySelector(".draft-note")) {
+        var note = document.createElement("p");
+        note.className = "flash flash--info draft-note";
+        note.setAttribute("role", "status");
+        note.textContent = document.body.getAttribute("data-draft-restored") || "";
+        form.insertBefore(note, form.firstChild);
+      }
+    });
+  }
+
+  // A plain (non-htmx) post leaves the page: remember which drafts it carried; the next page tells
+  // whether it went through (any ordinary page) or not (the sign-in page, an error page).
+  var draftsSettled = false;
+  function settleSubmittedDrafts() {
+    if (draftsSettled) { return; }
+    draftsSettled = true;
+    var submitted = JSON.parse(draftStore(function (store) { return store.getItem(DRAFT_SUBMITTED); }) || "[]");
+    draftStore(function (store) { store.removeItem(DRAFT_SUBMITTED); });
+    if (document.querySelector("[data-sign-in], [data-error-page]")) { return; }
+    submitted.forEach(function (key) { draftStore(function (store) { store.removeItem(key); }); });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-keep-draft") && draftFields(form).indexOf(event.target) !== -1) {
+      draftStore(function (store) { store.setItem(draftKey(form, event.target), event.target.value); });
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-keep-draft")) { return; }
+    keepDraft(form);
+    if (!form.hasAttribute("hx-post")) {
+      var keys = draftFields(form).map(function (field) { return draftKey(form, field); });
+      draftStore(function (store) { store.setItem(DRAFT_SUBMITTED, JSON.stringify(keys)); });
+    }
+  }, true);
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var elt = event.detail.elt;
+    // the form's own save (or a submit button's): a field's live check is no save
+    if (!elt || (elt.tagName !== "FORM" && elt.tagName !== "BUTTON")) { return; }
+    var form = elt.closest("form[data-keep-draft]");
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (form && status >= 200 && status < 300) { dropDraft(form); }  // saved
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    settleSubmittedDrafts();
+    restoreDrafts(document);
+  });
+  document.addEventListener("htmx:load", function (event) {  // htmx's first load may come first
+    settleSubmittedDrafts();
+    restoreDrafts(event.detail.elt);
+  });
 })();

@@ -61,15 +61,17 @@ def test_duplicate_username_is_refused(runner, app):
     assert result.exit_code == 1 and "đã được sử dụng" in result.output
 
 
-def test_set_password(runner, app):
+def test_set_password_from_the_command_line_ends_every_session(runner, app):
+    from portal.auth import sessions
+
     user = factories.gen_user(username="doimk")
+    tokens = [sessions.start(user, "10.0.0.1"), sessions.start(user, "10.0.0.2")]
     db.session.commit()
-    epoch = user.session_epoch
     result = runner.invoke(args=["users", "set-password", "doimk", "--password-stdin"], input="new password 1\n")
     assert result.exit_code == 0, result.output
     db.session.expire_all()
-    user = get_user("doimk")
-    assert user.check_password("new password 1") and user.session_epoch == epoch + 1
+    assert get_user("doimk").check_password("new password 1")
+    assert [sessions.load(token) for token in tokens] == [None, None]
 
 
 def test_set_password_refuses_short_and_unknown(runner, app):
