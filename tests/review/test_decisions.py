@@ -213,3 +213,19 @@ def test_a_decision_without_its_version_is_refused_not_last_write_wins(client, l
     assert response.status_code == 422
     assert "Biểu mẫu đã cũ" in response.get_data(as_text=True)
     assert snapshot(line) == before
+
+
+def test_the_reviewers_evidence_link_says_open_as_a_verb_not_as_a_campaign_state(client, login_as, submitted):
+    line = submitted[0]
+    db.session.add(Evidence(campaign_id=line.campaign_id, unit_id=line.unit_id, criterion_id=line.criterion_id,
+                            stored_name="0" * 32 + ".pdf", original_name="bao-cao.pdf", size=10,
+                            content_type="application/pdf", sha256="a" * 64, uploaded_by_id=officers_id(line)))
+    db.session.commit()
+    login_as(Role.REVIEWER)
+    page = client.get(f"/review/items/score_line/{line.id}").get_data(as_text=True)
+    assert 'rel="noopener">Mở</a>' in page and "Đang diễn ra</a>" not in page
+    assert "<dt>Ngày gửi</dt>" in page  # the submission date, not the state "Đã gửi"
+
+
+def officers_id(line):
+    return db.session.execute(db.select(AuditEvent.actor_id).where(AuditEvent.subject_id == line.id)).scalars().first()
