@@ -78,14 +78,6 @@ def ensure_workspace(unit: Unit, campaign: Campaign) -> Registration:
     return registration
 
 
-def ensure_workspaces(campaign: Campaign) -> int:
-    """Every scored unit's workspace for ``campaign`` (after criteria or units are imported)."""
-    units = db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None))).scalars().all()
-    for unit in units:
-        ensure_workspace(unit, campaign)
-    return len(units)
-
-
 def registration_of(unit: Unit, campaign: Campaign) -> Registration | None:
     return db.session.execute(
         db.select(Registration).where(Registration.campaign_id == campaign.id, Registration.unit_id == unit.id)

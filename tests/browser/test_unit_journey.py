@@ -17,8 +17,6 @@ def test_officer_pledges_uploads_scores_and_submits(page, campaign, tmp_path):
     officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=unit, full_name="Hoàng Thị Biên")
     db.session.commit()
     sign_in(page, officer.username)
-    # no workspace yet: the page offers to prepare it (a page view writes nothing)
-    page.get_by_role("button", name="Chuẩn bị không gian làm việc").click()
     expect(page.get_by_role("heading", name="Tiến độ theo nhóm nhiệm vụ")).to_be_visible()
 
     # 1. pledge for 1.1, saved inline when the field is left
@@ -111,6 +109,7 @@ def test_the_criterion_page_follows_the_state_and_a_refusal_is_beside_its_contro
     expect(page.locator(f"#line-state-{line.id}")).to_have_text("Đã gửi")
     expect(page.locator(f"#files-{line.id}")).to_have_count(0)
     expect(page.locator("#evidence").get_by_role("button", name="Gỡ bỏ")).to_have_count(0)
+    expect(page.locator("#history")).to_contain_text("Đã gửi")  # the history follows too
     assert page.evaluate("document.activeElement !== document.body")
     screenshot(page, "unit-item-submitted-1366")
     unexpected = [e for e in page.console_errors if "status of 422" not in e]  # the refused upload's answer

@@ -22,11 +22,19 @@ def _expected(campaign):
     return 1, sum(1 for kind in leaves if kind is CriterionKind.ITEM), len(leaves)
 
 
+def _without_workspace(unit_id):
+    db.session.execute(db.delete(ScoreLine).where(ScoreLine.unit_id == unit_id))
+    db.session.execute(db.delete(Commitment).where(Commitment.unit_id == unit_id))
+    db.session.execute(db.delete(Registration).where(Registration.unit_id == unit_id))
+    db.session.commit()
+
+
 @pytest.mark.parametrize("url", ["/unit/", "/unit/pledges", "/unit/scores"])
-def test_page_views_write_nothing(client, login_as, campaign, url):
+def test_page_views_write_nothing(app, campaign, url):
     unit = db.session.execute(db.select(Unit).where(Unit.code == "BH")).scalar_one()
-    login_as(Role.UNIT_OFFICER, unit=unit)
-    response = client.get(url)
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=unit)
+    _without_workspace(unit.id)
+    response = signed_in_client(app, officer).get(url)
     assert response.status_code == 200
     assert "Chuẩn bị không gian làm việc" in response.get_data(as_text=True)
     assert _row_counts(unit.id) == (0, 0, 0)
@@ -37,12 +45,8 @@ def test_simultaneous_first_requests_create_the_workspace_once(app, campaign):
     expected = _expected(campaign)
     for trial in range(TRIALS):
         unit = units[trial % len(units)]
-        if trial >= len(units):  # start again from nothing for the unit's next trial
-            db.session.execute(db.delete(ScoreLine).where(ScoreLine.unit_id == unit.id))
-            db.session.execute(db.delete(Commitment).where(Commitment.unit_id == unit.id))
-            db.session.execute(db.delete(Registration).where(Registration.unit_id == unit.id))
         officers = [factories.gen_user(role=Role.UNIT_OFFICER, unit=unit) for _ in range(2)]
-        db.session.commit()
+        _without_workspace(unit.id)  # the first requests find nothing
         clients = [signed_in_client(app, officer) for officer in officers]
         unit_id = unit.id
         db.session.commit()
