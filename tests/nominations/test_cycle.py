@@ -45,7 +45,8 @@ def test_officer_to_award(client, login_as, campaign, units):
 
     login_as(Role.REVIEWER)
     assert f"queue-row-nomination-{n.id}" in client.get("/review/?kind=nomination").get_data(as_text=True)
-    assert client.post(f"/review/nominations/{n.id}/forward").status_code == 303
+    assert client.post(f"/review/nominations/{n.id}/forward",
+                       data={"version": db.session.get(Nomination, n.id).version}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Nomination, n.id).state is NominationState.FORWARDED
 
