@@ -4,6 +4,9 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+# Lazy, as these labels are built at import; named ``pgettext`` so that the default extraction
+# keywords keep the context. A word with two meanings (a state, a verb, a column) gets a context.
+from flask_babel import lazy_pgettext as pgettext
 
 from portal.models import (
     AwardLevel,
@@ -29,10 +32,10 @@ LABELS: dict[enum.Enum, object] = {
     UnitKind.CITY_COMMITTEE: _l("City committee organization board"),
     UnitKind.DISTRICT_COMMITTEE: _l("District committee organization board"),
     UnitKind.PROVINCIAL_COMMITTEE: _l("Party committee under the province"),
-    CampaignState.DRAFT: _l("Draft"),
-    CampaignState.OPEN: _l("Open"),
+    CampaignState.DRAFT: pgettext("campaign state", "Draft"),
+    CampaignState.OPEN: pgettext("campaign state", "Open"),
     CampaignState.SCORING: _l("Scoring"),
-    CampaignState.CLOSED: _l("Closed"),
+    CampaignState.CLOSED: pgettext("campaign state", "Closed"),
     Classification.EXCELLENT: _l("Excellently completed tasks"),
     Classification.GOOD: _l("Well completed tasks"),
     Classification.COMPLETED: _l("Completed tasks"),
@@ -50,21 +53,21 @@ LABELS: dict[enum.Enum, object] = {
     AwardLevel.CENTRAL: _l("Central"),
     VoteDenominator.ALL_MEMBERS: _l("of all council members"),
     VoteDenominator.VOTERS: _l("of members who voted"),
-    RegistrationState.DRAFT: _l("Draft"),
-    RegistrationState.SUBMITTED: _l("Submitted"),
-    RegistrationState.ACCEPTED: _l("Accepted"),
+    RegistrationState.DRAFT: pgettext("item state", "Draft"),
+    RegistrationState.SUBMITTED: pgettext("item state", "Submitted"),
+    RegistrationState.ACCEPTED: pgettext("item state", "Accepted"),
     RegistrationState.RETURNED: _l("Returned for changes"),
-    ScoreState.DRAFT: _l("Draft"),
-    ScoreState.SUBMITTED: _l("Submitted"),
-    ScoreState.APPROVED: _l("Approved"),
+    ScoreState.DRAFT: pgettext("item state", "Draft"),
+    ScoreState.SUBMITTED: pgettext("item state", "Submitted"),
+    ScoreState.APPROVED: pgettext("item state", "Approved"),
     ScoreState.RETURNED: _l("Returned for changes"),
-    NominationState.DRAFT: _l("Draft"),
-    NominationState.SUBMITTED: _l("Submitted"),
+    NominationState.DRAFT: pgettext("item state", "Draft"),
+    NominationState.SUBMITTED: pgettext("item state", "Submitted"),
     NominationState.RETURNED: _l("Returned for changes"),
     NominationState.FORWARDED: _l("Forwarded to the council"),
     NominationState.APPROVED: _l("Approved by the council"),
-    NominationState.REJECTED: _l("Rejected"),
-    NominationState.AWARDED: _l("Awarded"),
+    NominationState.REJECTED: pgettext("item state", "Rejected"),
+    NominationState.AWARDED: pgettext("item state", "Awarded"),
     VoteChoice.AGREE: _l("Agree"),
     VoteChoice.DISAGREE: _l("Disagree"),
     VoteChoice.ABSTAIN: _l("Abstain"),
@@ -148,11 +151,11 @@ KIND_LABELS = {
 QUEUE_STATE_LABELS = {
     "submitted": _l("Waiting for review"),
     "forwarded": _l("Forwarded to the council"),
-    "rejected": _l("Rejected"),
-    "awarded": _l("Awarded"),
+    "rejected": pgettext("item state", "Rejected"),
+    "awarded": pgettext("item state", "Awarded"),
     "returned": _l("Returned for changes"),
-    "approved": _l("Approved"),
-    "accepted": _l("Accepted"),
+    "approved": pgettext("item state", "Approved"),
+    "accepted": pgettext("item state", "Accepted"),
     "all": _l("All"),
 }
 

@@ -43,11 +43,10 @@ class Conflict(WorkflowError):
                            "the current version; your change was not saved."), status=409)
 
 
-def parse_version(raw: str | None) -> int | None:
-    """The version a form carries: None when absent; a malformed one is refused, never ignored."""
-    if raw is None or raw == "":
-        return None
-    if not re.fullmatch(r"[0-9]{1,9}", raw):
+def parse_version(raw: str | None) -> int:
+    """The version a form carries. A missing or malformed one is refused, never ignored: a form
+    without its version would otherwise overwrite whatever was saved meanwhile (last write wins)."""
+    if raw is None or not re.fullmatch(r"[0-9]{1,9}", raw):
         raise WorkflowError(_("The form is out of date. Reload the page and try again."), status=422)
     return int(raw)
 

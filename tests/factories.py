@@ -51,7 +51,19 @@ def gen_user(role: Role = Role.REVIEWER, unit: Unit | None = None, username: str
     )
     db.session.add(user)
     db.session.flush()
+    if role is Role.UNIT_OFFICER:
+        _prepare_workspace(unit)
     return user
+
+
+def _prepare_workspace(unit: Unit) -> None:
+    """An officer's account is set up with the unit's workspace in the current campaign (page views never create it)."""
+    from portal.campaign.services import current_campaign
+    from portal.workspace.services import ensure_workspace
+
+    campaign = current_campaign()
+    if campaign is not None:
+        ensure_workspace(unit, campaign)
 
 
 def gen_campaign(**kw) -> Campaign:

@@ -8,7 +8,7 @@ from portal.access import roles_required
 from portal.audit.services import verify_chain
 from portal.extensions import db
 from portal.models import AuditEvent, Role, Unit, User
-from portal.review.queries import positive_int
+from portal.parsing import positive_int
 from portal.clock import TZ as LOCAL_TZ
 
 bp = Blueprint("audit", __name__)

@@ -113,6 +113,7 @@ def seed_scored_units(campaign: Campaign, today: date) -> None:
         actor = officer or create_user(f"demo-{unit.code.lower()}", f"Cán bộ {unit.short_name}", Role.UNIT_OFFICER,
                                        DEMO_PASSWORD, unit.code)
         rng = random.Random("tie" if index in (1, 2) else unit.code)  # units 1 and 2 tie
+        ensure_workspace(unit, campaign)
         card = build_scorecard(unit, campaign)
         if any(row.line.state is not ScoreState.DRAFT for row in card.rows):
             continue  # already seeded

@@ -12,7 +12,6 @@ from datetime import date
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import func
 
 from portal.access import Action, ensure
 from portal.extensions import db
@@ -136,7 +135,3 @@ def same_file_elsewhere(rows: list[Evidence]) -> dict[int, list[str]]:
             result[row.id] = others
     return result
 
-
-def count_for_unit(unit_id: int, campaign_id: int) -> int:
-    return db.session.scalar(db.select(func.count(Evidence.id)).where(
-        Evidence.unit_id == unit_id, Evidence.campaign_id == campaign_id))

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, contains_eager
 
+from portal.collation import vi_key, vi_sorted
 from portal.extensions import db
 from portal.models import Campaign, Criterion, Evidence, QueueItem, Unit, utcnow
+from portal.parsing import positive_int
 from portal.review.queue import KINDS
 
 STATES = ["submitted", "returned", "approved", "accepted", "all"]
@@ -23,15 +25,6 @@ SORTS = {
     "gap": _l("Largest score gap"),
 }
 PER_PAGE = 25  # with the detail panel beside it, 25 rows fill a screen or two
-
-
-def positive_int(value) -> int | None:
-    """A positive id or page number from the URL, or None (never an error)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 10**9 else None
 
 
 @dataclass(frozen=True)
@@ -156,8 +149,8 @@ def _facet_index(f: QueueFilters) -> str:
 
 
 def _facets(campaign: Campaign, f: QueueFilters, now: datetime) -> tuple[dict, dict, int]:
-    """Counts per state (under the kind filter) and per kind (under the state filter), and the
-    total — from one grouped query."""
+    """Counts per state (under the kind filter) for the tabs; per kind and the total under both
+    filters, for the summary line (which must add up to what the list shows) — one grouped query."""
     stmt = (sa.select(QueueItem.state, QueueItem.subject_type, sa.func.count())
             .where(*_where(campaign, f, now, state=False, kind=False))
             .group_by(QueueItem.state, QueueItem.subject_type))
@@ -172,12 +165,11 @@ def _facets(campaign: Campaign, f: QueueFilters, now: datetime) -> tuple[dict, d
         state_ok = f.state == "all" or state == f.state
         if kind_ok:
             state_counts[state] = state_counts.get(state, 0) + count
-        if state_ok:
-            kind_counts[kind] = kind_counts.get(kind, 0) + count
         if kind_ok and state_ok:
+            kind_counts[kind] = kind_counts.get(kind, 0) + count
             total += count
     state_counts["all"] = sum(state_counts.values())
-    return state_counts, kind_counts, total
+    return state_counts, {k: kind_counts[k] for k in KINDS if k in kind_counts}, total
 
 
 def shared_evidence_for(rows: list[QueueItem]) -> set[tuple[int, int]]:
@@ -202,14 +194,16 @@ def open_count(campaign: Campaign | None) -> int:
 
 
 def unit_gaps(campaign: Campaign) -> list[tuple[Unit, object, object, int]]:
-    """Per unit: Σ self-scores and Σ approved scores of its decided score lines, and how many."""
-    return db.session.execute(
+    """Per unit: Σ self-scores and Σ approved scores of its decided score lines, and how many —
+    the largest cut first, units with the same gap in Vietnamese order of their names."""
+    rows = db.session.execute(
         sa.select(Unit, sa.func.sum(QueueItem.self_score), sa.func.sum(QueueItem.approved_score), sa.func.count())
         .join(QueueItem, QueueItem.unit_id == Unit.id)
         .where(QueueItem.campaign_id == campaign.id, QueueItem.state == "approved",
                QueueItem.subject_type == "score_line")
-        .group_by(Unit.id).order_by((sa.func.sum(QueueItem.self_score) - sa.func.sum(QueueItem.approved_score)).desc())
+        .group_by(Unit.id)
     ).all()
+    return sorted(rows, key=lambda r: (r[2] - r[1], vi_key(r[0].short_name)))
 
 
 def overdue_limit(days: int, now: datetime | None = None) -> datetime:
@@ -228,4 +222,4 @@ def shared_evidence_units(rows: list[Evidence]) -> dict[int, list[str]]:
     by_hash: dict[str, list[str]] = {}
     for sha, name in found:
         by_hash.setdefault(sha, []).append(name)
-    return {e.id: sorted(by_hash[e.sha256]) for e in rows if e.sha256 in by_hash}
+    return {e.id: vi_sorted(by_hash[e.sha256]) for e in rows if e.sha256 in by_hash}

@@ -2,29 +2,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from portal import workflow
 from portal.access import Action, Denied, ensure
-from portal.extensions import db
-from portal.models import Campaign, CampaignState, Comment, Registration, Role, ScoreLine, User, utcnow
-from portal.formatting import fmt_date
-from portal.notifications import services as notifications
-from portal.workflow import WorkflowError
-from portal.workflow import Conflict
 from portal.clock import today as local_today
+from portal.extensions import db
+from portal.formatting import fmt_date
+from portal.models import Campaign, CampaignState, Comment, Registration, Role, ScoreLine, User, utcnow
+from portal.notifications import services as notifications
+from portal.workflow import Conflict, WorkflowError
 from portal.workspace.services import parse_score
 
 MAX_COMMENT = 4000
 
 
-class DecisionError(WorkflowError):
+def _input_error(message: str, field: str) -> WorkflowError:
     """A decision refused for its input (missing reason, bad score); ``field`` names the input."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message, status=422)
-        self.field = field
+    return WorkflowError(message, status=422, field=field)
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -35,9 +32,9 @@ def _check_version(obj, version: int | None) -> None:
 def _text(value: str | None, field: str, missing: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise DecisionError(missing, field)
+        raise _input_error(missing, field)
     if len(text) > MAX_COMMENT:
-        raise DecisionError(_("At most %(n)s characters.", n=MAX_COMMENT), field)
+        raise _input_error(_("At most %(n)s characters.", n=MAX_COMMENT), field)
     return text
 
 
@@ -63,10 +60,6 @@ def check_campaign_allows(obj, action: str) -> None:
                               "%(day)s); approve it or adjust the score instead.", day=fmt_date(campaign.review_end)))
 
 
-def _flush() -> None:
-    workflow.flush_or_conflict()
-
-
 def approve_score(line: ScoreLine, reviewer: User, version: int | None = None) -> None:
     """Approved score = self score."""
     _check_version(line, version)
@@ -76,7 +69,7 @@ def approve_score(line: ScoreLine, reviewer: User, version: int | None = None) -
     workflow.apply(line, "approve", reviewer, before=before, after={"approved_score": line.self_score})
     _decided(line, reviewer)
     notify_unit(line, "approved", {"score": line.approved_score})
-    _flush()
+    workflow.flush_or_conflict()
 
 
 def adjust_score(line: ScoreLine, reviewer: User, raw_score: str | None, reason: str | None,
@@ -85,7 +78,7 @@ def adjust_score(line: ScoreLine, reviewer: User, raw_score: str | None, reason:
     ensure(reviewer, Action.REVIEW, line)
     score, error = parse_score(raw_score, line.criterion)
     if error or score is None:
-        raise DecisionError(error or _("Enter the approved score."), "approved_score")
+        raise _input_error(error or _("Enter the approved score."), "approved_score")
     reason = _text(reason, "reason", _("Give the reason for the adjusted score."))
     _check_version(line, version)
     before = {"approved_score": line.approved_score}
@@ -95,7 +88,7 @@ def adjust_score(line: ScoreLine, reviewer: User, raw_score: str | None, reason:
                    after={"approved_score": score, "self_score": line.self_score, "reason": reason})
     _decided(line, reviewer)
     notify_unit(line, "adjusted", {"score": score, "self_score": line.self_score, "reason": reason})
-    _flush()
+    workflow.flush_or_conflict()
 
 
 def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | None, version: int | None = None) -> None:
@@ -110,7 +103,7 @@ def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | No
     db.session.add(Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
                            author_id=reviewer.id, body=text))
     notify_unit(obj, "returned", {"comment": text})
-    _flush()
+    workflow.flush_or_conflict()
 
 
 def reopen_registration(registration: Registration, reviewer: User, comment: str | None,
@@ -126,7 +119,7 @@ def reopen_registration(registration: Registration, reviewer: User, comment: str
     db.session.add(Comment(subject_type="registration", subject_id=registration.id, unit_id=registration.unit_id,
                            author_id=reviewer.id, body=text))
     notify_unit(registration, "returned", {"comment": text})
-    _flush()
+    workflow.flush_or_conflict()
 
 
 def accept_registration(registration: Registration, reviewer: User, version: int | None = None) -> None:
@@ -136,7 +129,7 @@ def accept_registration(registration: Registration, reviewer: User, version: int
     registration.review_comment = ""
     _decided(registration, reviewer)
     notify_unit(registration, "accepted", {})
-    _flush()
+    workflow.flush_or_conflict()
 
 
 @dataclass

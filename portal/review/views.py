@@ -12,25 +12,22 @@ from sqlalchemy.orm import contains_eager
 
 from portal import htmx, live
 from portal.access import Action, authorize, roles_required, unauthenticated
-from portal.campaign.services import current_campaign
+from portal.actions import perform
+from portal.campaign.services import current_campaign, current_campaign_or_404
+from portal.collation import vi_sorted
 from portal.evidence.services import evidence_for, same_file_elsewhere
 from portal.extensions import db
 from portal.models import AuditEvent, Cluster, Commitment, Criterion, Nomination, Registration, Role, ScoreLine, Unit
+from portal.nominations import eligibility
+from portal.nominations.services import forward as forward_nomination
 from portal.review import queries, services
 from portal.review.diff import submission_diff
-from portal.workflow import WorkflowError, allowed_actions, parse_version, subject_type
+from portal.workflow import allowed_actions, parse_version, subject_type
 
 bp = Blueprint("review", __name__)
 reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
 REVIEWER_ROLES = {Role.REVIEWER.value, Role.ADMIN.value}
 SUBJECTS = {"score_line": ScoreLine, "registration": Registration, "nomination": Nomination}
-
-
-def _campaign():
-    campaign = current_campaign()
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _page(campaign, filters):
@@ -39,10 +36,10 @@ def _page(campaign, filters):
 
 def _filter_choices(campaign):
     return {
-        # (id, short name) pairs only: a province may have a thousand units
-        "units": db.session.execute(db.select(Unit.id, Unit.short_name).where(Unit.cluster_id.is_not(None))
-                                    .order_by(Unit.code)).all(),
-        "clusters": db.session.execute(db.select(Cluster).order_by(Cluster.code)).scalars().all(),
+        # (id, short name) pairs only: a province may have a thousand units; in Vietnamese order
+        "units": vi_sorted(db.session.execute(db.select(Unit.id, Unit.short_name)
+                                              .where(Unit.cluster_id.is_not(None))).all(), key=lambda u: u.short_name),
+        "clusters": vi_sorted(db.session.execute(db.select(Cluster)).scalars().all(), key=lambda c: c.name),
         "groups": db.session.execute(db.select(Criterion).where(
             Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None)).order_by(Criterion.position)).scalars().all(),
     }
@@ -51,7 +48,7 @@ def _filter_choices(campaign):
 @bp.get("/")
 @reviewers_only
 def queue():
-    campaign = _campaign()
+    campaign = current_campaign_or_404()
     filters = queries.QueueFilters.from_args(request.args)
     page = _page(campaign, filters)
     version = live.current(live.QUEUE)
@@ -94,7 +91,7 @@ def queue_rows():
     version = live.current(live.QUEUE)
     if request.args.get("v", type=int) == version:
         return "", 204
-    campaign = _campaign()
+    campaign = current_campaign_or_404()
     page = _page(campaign, queries.QueueFilters.from_args(request.args))
     return render_template("review/_queue_results.html", page=page, version=version)
 
@@ -136,8 +133,6 @@ def _detail_context(obj, **extra):
                        other_units=queries.shared_evidence_units(evidence), diff=submission_diff(obj),
                        commitment=_commitment(obj))
     elif kind == "nomination":
-        from portal.nominations import eligibility
-
         context.update(rules=eligibility.check(obj))
     else:
         context.update(card=_registration_card(obj))
@@ -183,16 +178,14 @@ def _after_decision(obj, message: str | None = None, status: int = 200, **extra)
 
 
 def _decide(obj, action, *args):
-    try:
-        action(obj, current_user, *args, parse_version(request.form.get("version")))
-        db.session.commit()
-    except services.DecisionError as exc:
-        db.session.rollback()
-        return _after_decision(obj, exc.message, exc.status, errors={exc.field: exc.message}, values=request.form)
-    except WorkflowError as exc:
-        db.session.rollback()
-        return _after_decision(obj, exc.message, exc.status)
-    return None
+    """Run the decision; on a refusal (bad input, a missing version, someone else deciding first)
+    answer with the detail as it now is, the message, and the reviewer's typed text kept."""
+    outcome = perform(lambda: action(obj, current_user, *args, parse_version(request.form.get("version"))))
+    if outcome.ok:
+        return None
+    field = outcome.refusal.field
+    return _after_decision(obj, outcome.message, outcome.status, errors={field: outcome.message} if field else {},
+                           values=request.form)
 
 
 @bp.post("/score-lines/<int:line_id>/approve")
@@ -242,8 +235,6 @@ def reopen(registration_id: int):
 @bp.post("/nominations/<int:nomination_id>/forward")
 @reviewers_only
 def forward(nomination_id: int):
-    from portal.nominations.services import forward as forward_nomination
-
     nomination = load_subject("nomination", nomination_id)
     refused = _decide(nomination, forward_nomination)
     return refused or _after_decision(nomination, _("Forwarded to the council: %(nominee)s.", nominee=nomination.nominee))
@@ -253,23 +244,21 @@ def forward(nomination_id: int):
 @reviewers_only
 def comment(kind: str, subject_id: int):
     obj = load_subject(kind, subject_id)
-    try:
-        services.add_comment(obj, current_user, request.form.get("body"))
-        db.session.commit()
-    except WorkflowError as exc:
-        db.session.rollback()
-        return _comments_response(obj, exc.message, exc.status)
-    return _comments_response(obj, None, 200)
+    outcome = perform(services.add_comment, obj, current_user, request.form.get("body"))
+    return comments_response(obj, outcome, url_for(".comment", kind=subject_type(obj), subject_id=obj.id),
+                             url_for(".item", kind=subject_type(obj), subject_id=obj.id, _anchor="comments"))
 
 
-def _comments_response(obj, message, status):
+def comments_response(obj, outcome, post_url: str, page_url: str):
+    """The thread again (htmx; a refused comment's text stays in the box) or back to the page."""
     if htmx.is_htmx():
         return render_template("review/_comments.html", obj=obj, kind=subject_type(obj),
-                               comments=services.comments_for(obj), message=message,
-                               post_url=url_for(".comment", kind=subject_type(obj), subject_id=obj.id)), status
-    if message:
-        flash(message, "error")
-    return redirect(url_for(".item", kind=subject_type(obj), subject_id=obj.id, _anchor="comments"), code=303)
+                               comments=services.comments_for(obj), message=outcome.message,
+                               body="" if outcome.ok else request.form.get("body", ""),
+                               post_url=post_url), outcome.status
+    if not outcome.ok:
+        flash(outcome.message, "error")
+    return redirect(page_url, code=303)
 
 
 @bp.post("/bulk-approve")
@@ -279,8 +268,10 @@ def bulk_approve():
     if not ids:
         flash(_("Select at least one score line."), "warning")
         return redirect(url_for(".queue"), code=303)
-    outcomes = services.bulk_approve(ids, current_user)  # each line access-checked by its decision
-    db.session.commit()
+    outcome = perform(services.bulk_approve, ids, current_user)  # each line access-checked by its decision
+    if not outcome.ok:
+        flash(outcome.message, "error")
+    outcomes = outcome.value or []
     done = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]
     if done:
@@ -296,6 +287,6 @@ def bulk_approve():
 @bp.get("/gaps")
 @reviewers_only
 def gaps():
-    campaign = _campaign()
+    campaign = current_campaign_or_404()
     return render_template("review/gaps.html", campaign=campaign, rows=queries.unit_gaps(campaign))
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import workflow
 from portal.access import Action, ensure
@@ -44,30 +45,43 @@ MAX_TEXT = 4000
 
 # --- set-up -----------------------------------------------------------------------------------
 
+def _insert_missing(model, rows: list[dict]) -> None:
+    """Insert rows, skipping those whose unique key is already there (insert-or-ignore): two first
+    requests at the same moment both succeed instead of one colliding with the other."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(insert(model).on_conflict_do_nothing(), rows)
+
+
 def ensure_workspace(unit: Unit, campaign: Campaign) -> Registration:
-    """The unit's registration, with a commitment per scored item and a score line per leaf criterion."""
-    registration = db.session.execute(
+    """Create what is missing of the unit's workspace — its registration, a commitment per scored
+    item and a score line per leaf criterion — without touching what exists. Idempotent and safe
+    to run in parallel; called when a campaign or a unit is set up and by the writes that need the
+    rows, never by a page view."""
+    now = utcnow()
+    with db.session.no_autoflush:
+        _insert_missing(Registration, [{"campaign_id": campaign.id, "unit_id": unit.id, "state": RegistrationState.DRAFT,
+                                        "version": 1, "created_at": now, "updated_at": now}])
+        registration = registration_of(unit, campaign)
+        leaves = db.session.execute(db.select(Criterion.id, Criterion.kind).where(
+            Criterion.campaign_id == campaign.id, Criterion.kind.in_(LEAF_KINDS))).all()
+        _insert_missing(Commitment, [
+            {"registration_id": registration.id, "unit_id": unit.id, "criterion_id": criterion_id,
+             "version": 1, "created_at": now, "updated_at": now}
+            for criterion_id, kind in leaves if kind is CriterionKind.ITEM])
+        _insert_missing(ScoreLine, [
+            {"campaign_id": campaign.id, "unit_id": unit.id, "criterion_id": criterion_id, "state": ScoreState.DRAFT,
+             "version": 1, "created_at": now, "updated_at": now}
+            for criterion_id, _kind in leaves])
+    return registration
+
+
+def registration_of(unit: Unit, campaign: Campaign) -> Registration | None:
+    return db.session.execute(
         db.select(Registration).where(Registration.campaign_id == campaign.id, Registration.unit_id == unit.id)
     ).scalar_one_or_none()
-    if registration is None:
-        registration = Registration(campaign_id=campaign.id, unit_id=unit.id, state=RegistrationState.DRAFT)
-        db.session.add(registration)
-        db.session.flush()
-    leaves = db.session.execute(
-        db.select(Criterion.id, Criterion.kind).where(Criterion.campaign_id == campaign.id, Criterion.kind.in_(LEAF_KINDS))
-    ).all()
-    have_commitment = set(db.session.execute(
-        db.select(Commitment.criterion_id).where(Commitment.registration_id == registration.id)).scalars())
-    have_line = set(db.session.execute(
-        db.select(ScoreLine.criterion_id).where(ScoreLine.campaign_id == campaign.id, ScoreLine.unit_id == unit.id)
-    ).scalars())
-    for criterion_id, kind in leaves:
-        if kind is CriterionKind.ITEM and criterion_id not in have_commitment:
-            db.session.add(Commitment(registration_id=registration.id, unit_id=unit.id, criterion_id=criterion_id))
-        if criterion_id not in have_line:
-            db.session.add(ScoreLine(campaign_id=campaign.id, unit_id=unit.id, criterion_id=criterion_id))
-    db.session.flush()
-    return registration
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -115,9 +129,10 @@ def save_commitment(commitment: Commitment, user: User, values: CommitmentValues
     return commitment
 
 
-def submit_registration(registration: Registration, user: User, today: date) -> None:
+def submit_registration(registration: Registration, user: User, today: date, version: int | None = None) -> None:
     ensure(user, Action.EDIT, registration)
     check_registration_editable(registration, today)
+    _check_version(registration, version)
     missing = db.session.execute(
         db.select(Criterion.code)
         .join(Commitment, Commitment.criterion_id == Criterion.id)
@@ -318,6 +333,7 @@ class BulkResult:
 def submit_ready_lines(unit: Unit, campaign: Campaign, user: User, today: date) -> BulkResult:
     """Submit every editable line that has a score and is ready; report the others with reasons."""
     ensure(user, Action.EDIT, unit)
+    ensure_workspace(unit, campaign)
     card = build_scorecard(unit, campaign)
     result = BulkResult()
     for row in card.rows:
@@ -385,6 +401,7 @@ class Scorecard:
     unit: Unit
     registration: Registration
     groups: list[GroupRow]
+    incomplete: bool = False
 
     @property
     def rows(self) -> list[ItemRow]:
@@ -439,8 +456,13 @@ class Scorecard:
         return self
 
 
-def build_scorecard(unit: Unit, campaign: Campaign) -> Scorecard:
-    registration = ensure_workspace(unit, campaign)
+def build_scorecard(unit: Unit, campaign: Campaign) -> Scorecard | None:
+    """The unit's card, read only; None while the unit has no workspace in ``campaign`` yet.
+    A criterion added after the workspace was set up has no line yet: it is left out and the
+    card says it is incomplete (the officer's set-up button creates the rest)."""
+    registration = registration_of(unit, campaign)
+    if registration is None:
+        return None
     criteria = db.session.execute(
         db.select(Criterion).where(Criterion.campaign_id == campaign.id).order_by(Criterion.position)
     ).scalars().all()
@@ -453,11 +475,16 @@ def build_scorecard(unit: Unit, campaign: Campaign) -> Scorecard:
         .where(Evidence.campaign_id == campaign.id, Evidence.unit_id == unit.id)
         .group_by(Evidence.criterion_id)).all())
     groups = {c.id: GroupRow(c, []) for c in criteria if c.kind.is_group}
+    incomplete = False
     for criterion in criteria:
         if criterion.kind.is_group or criterion.parent_id not in groups:
             continue
-        line = lines[criterion.id]
+        line = lines.get(criterion.id)
+        if line is None or (criterion.kind is CriterionKind.ITEM and criterion.id not in commitments):
+            incomplete = True
+            if line is None:
+                continue
         count = evidence.get(criterion.id, 0)
         groups[criterion.parent_id].rows.append(
             ItemRow(criterion, line, commitments.get(criterion.id), count, not_ready_reasons(line, count)))
-    return Scorecard(campaign, unit, registration, list(groups.values()))
+    return Scorecard(campaign, unit, registration, list(groups.values()), incomplete)

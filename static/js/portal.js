@@ -46,6 +46,50 @@
   document.addEventListener("DOMContentLoaded", markOwnUnit);
   document.addEventListener("htmx:afterSettle", markOwnUnit);
 
+  // Focus after a swap, so a keyboard user continues where they are: an element the server marked
+  // with data-focus (a refusal beside its control, a decision's message, an opened item's heading);
+  // else, when the swap removed the focused element, the element that now has its id (or the
+  // first focusable one inside it); else the swapped part's [data-focus-fallback].
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, [tabindex]";
+  var focusedBeforeSwap = null;
+
+  function focusables(el) {
+    return (el.matches(FOCUSABLE) ? [el] : []).concat(Array.prototype.slice.call(el.querySelectorAll(FOCUSABLE)));
+  }
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !document.body.contains(active);
+  }
+
+  function rememberFocus() {
+    var active = document.activeElement;
+    var holder = active && active !== document.body && active.closest ? active.closest("[id]") : null;
+    focusedBeforeSwap = holder ? {id: holder.id, index: Math.max(0, focusables(holder).indexOf(active))} : null;
+  }
+
+  function focusAfterSwap(event) {
+    var root = event.target;
+    if (!(root instanceof Element) || !document.body.contains(root)) { return; }
+    var wanted = root.matches("[data-focus]") ? root : root.querySelector("[data-focus]");
+    if (wanted) {
+      wanted.removeAttribute("data-focus");  // once: a later poll of the same part must not steal focus
+      wanted.focus();
+      return;
+    }
+    if (!focusLost()) { return; }
+    var again = focusedBeforeSwap && document.getElementById(focusedBeforeSwap.id);
+    var candidates = again ? focusables(again) : [];
+    var target = candidates[Math.min(focusedBeforeSwap ? focusedBeforeSwap.index : 0, candidates.length - 1)] || null;
+    if (!target) {
+      target = root.matches("[data-focus-fallback]") ? root : root.querySelector("[data-focus-fallback]");
+    }
+    if (target) { target.focus(); }
+  }
+
+  document.addEventListener("htmx:beforeSwap", rememberFocus);
+  document.addEventListener("htmx:afterSettle", focusAfterSwap);
+
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("flashes");
     if (!box) { return; }

@@ -51,6 +51,7 @@ def test_submit_return_resubmit_approve(browser, live_server, campaign):
         row.get_by_role("link").click()
         detail = review_page.locator("#queue-detail")
         expect(detail).to_contain_text("Thành lập 3 chi bộ")
+        expect(review_page.locator("#detail-title")).to_be_focused()  # the keyboard user goes on in the detail
         assert review_page.url.endswith("/review/")  # opened in place
         detail.get_by_text("Trả lại để bổ sung").click()
         detail.get_by_role("button", name="Trả lại đơn vị").click()
@@ -74,8 +75,14 @@ def test_submit_return_resubmit_approve(browser, live_server, campaign):
         row.get_by_role("link").click()
         expect(detail).to_contain_text("Thay đổi so với lần gửi trước")
         expect(detail.locator(".diff")).to_contain_text("2,5")
-        detail.get_by_role("button", name=re.compile("Phê duyệt 2 điểm")).click()
+        detail.get_by_role("button", name=re.compile("Phê duyệt 2 điểm")).focus()
+        review_page.keyboard.press("Enter")
         expect(detail.locator(".badge").first).to_have_text("Đã phê duyệt")
+        expect(review_page.locator("#detail-message")).to_be_focused()
+        review_page.wait_for_timeout(1500)  # a poll of the rows must not take the focus away
+        assert review_page.evaluate("document.activeElement !== document.body")
+        assert review_page.evaluate("document.activeElement.id") == "detail-message"
+        screenshot(review_page, "review-approved-focus-1366")
         db.session.expire_all()
         assert line_of(unit, "3.3").state is ScoreState.APPROVED
         assert review_page.errors == [] and unit_page.errors == []

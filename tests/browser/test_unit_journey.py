@@ -8,6 +8,7 @@ from portal.models import Role, ScoreState, Unit
 from tests import factories, samples
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_sign_in import sign_in
+from portal.workspace.services import ensure_workspace
 from tests.workspace.conftest import line_of
 
 
@@ -64,3 +65,52 @@ def test_officer_pledges_uploads_scores_and_submits(page, campaign, tmp_path):
     screenshot(page, "unit-scores-1366")
     assert page.console_errors == []
     assert url_before.endswith("/unit/pledges")
+
+
+def test_the_criterion_page_follows_the_state_and_a_refusal_is_beside_its_control(page, campaign, tmp_path):
+    unit = db.session.execute(db.select(Unit).where(Unit.code == "BH")).scalar_one()
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=unit, full_name="Hoàng Thị Biên")
+    ensure_workspace(unit, campaign)
+    db.session.commit()
+    line = line_of(unit, "1.1")  # evidence required
+    sign_in(page, officer.username)
+    page.goto(f"/unit/score-lines/{line.id}")
+
+    # a refused upload: said beside the upload control, and focused
+    fake = tmp_path / "bao-cao.pdf"
+    fake.write_bytes(b"MZ this is not a PDF at all")
+    page.locator(f"#files-{line.id}").set_input_files(str(fake))
+    page.get_by_role("button", name="Tải lên").click()
+    error = page.locator(f"#files-error-{line.id}")
+    expect(error).not_to_be_empty()
+    expect(error).to_be_focused()
+    expect(error).to_be_in_viewport()
+    control, message = page.locator(f"#files-{line.id}").bounding_box(), error.bounding_box()
+    assert 0 <= message["y"] - control["y"] < 120  # right under the control, not far above it
+    screenshot(page, "unit-upload-refused-1366")
+
+    # the score is saved; "evidence is required" goes away as soon as a file is attached
+    page.locator(f"#score-{line.id}-self_score").fill("7")
+    page.locator(f"#score-{line.id}-explanation").fill("Đã ban hành kế hoạch đúng hạn.")
+    page.get_by_role("button", name="Lưu dự thảo").click()
+    expect(page.locator(f"#score-{line.id} .save-state")).to_have_text("Đã lưu.")
+    expect(page.locator(f"#ready-{line.id}")).to_contain_text("minh chứng")
+    expect(page.get_by_role("button", name="Lưu dự thảo")).to_be_focused()  # focus stays where it was
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(samples.pdf("Ke hoach"))
+    page.locator(f"#files-{line.id}").set_input_files(str(pdf))
+    page.get_by_role("button", name="Tải lên").click()
+    expect(page.locator("#evidence")).to_contain_text("ke-hoach.pdf")
+    expect(page.locator(f"#ready-{line.id}")).to_be_empty()
+
+    # submitted: the header badge, the upload and remove controls follow without a reload
+    expect(page.locator(f"#line-state-{line.id}")).to_have_text("Dự thảo")
+    page.get_by_role("button", name="Gửi thẩm định").click()
+    expect(page.locator(f"#line-state-{line.id}")).to_have_text("Đã gửi")
+    expect(page.locator(f"#files-{line.id}")).to_have_count(0)
+    expect(page.locator("#evidence").get_by_role("button", name="Gỡ bỏ")).to_have_count(0)
+    expect(page.locator("#history")).to_contain_text("Đã gửi")  # the history follows too
+    assert page.evaluate("document.activeElement !== document.body")
+    screenshot(page, "unit-item-submitted-1366")
+    unexpected = [e for e in page.console_errors if "status of 422" not in e]  # the refused upload's answer
+    assert unexpected == [], unexpected

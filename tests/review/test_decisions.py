@@ -38,12 +38,12 @@ def test_adjust_needs_a_reason_and_a_valid_score(client, login_as, submitted):
         ({"approved_score": "2,1", "reason": "Thiếu minh chứng"}, "bước 0,25"),
         ({"approved_score": "", "reason": "Thiếu minh chứng"}, "điểm thẩm định"),
     ]:
-        response = client.post(f"/review/score-lines/{line.id}/adjust", headers=HX, data=data)
+        response = client.post(f"/review/score-lines/{line.id}/adjust", headers=HX, data={**data, "version": line.version})
         assert response.status_code == 422, data
         assert message in response.get_data(as_text=True), data
         assert snapshot(line) == before
     response = client.post(f"/review/score-lines/{line.id}/adjust", headers=HX,
-                           data={"approved_score": "2,5", "reason": "Minh chứng chưa đủ"})
+                           data={"approved_score": "2,5", "reason": "Minh chứng chưa đủ", "version": line.version})
     assert response.status_code == 200
     done = fresh(line)
     assert (done.state, done.approved_score, done.review_reason) == (ScoreState.APPROVED, Decimal("2.5"), "Minh chứng chưa đủ")
@@ -53,11 +53,11 @@ def test_return_needs_a_comment_which_joins_the_thread(client, login_as, submitt
     login_as(Role.REVIEWER)
     line = submitted[0]
     before = snapshot(line)
-    response = client.post(f"/review/items/score_line/{line.id}/return", headers=HX, data={"comment": ""})
+    response = client.post(f"/review/items/score_line/{line.id}/return", headers=HX, data={"comment": "", "version": line.version})
     assert response.status_code == 422 and "nội dung đơn vị cần sửa" in response.get_data(as_text=True)
     assert snapshot(line) == before
     response = client.post(f"/review/items/score_line/{line.id}/return", headers=HX,
-                           data={"comment": "Bổ sung báo cáo có số, ký hiệu"})
+                           data={"comment": "Bổ sung báo cáo có số, ký hiệu", "version": line.version})
     assert response.status_code == 200
     assert fresh(line).state is ScoreState.RETURNED
     assert db.session.execute(db.select(Comment.body)).scalars().all() == ["Bổ sung báo cáo có số, ký hiệu"]
@@ -73,7 +73,7 @@ def test_the_second_reviewer_is_told_who_decided(client, login_as, submitted):
     for url, data in [(f"/review/score-lines/{line.id}/approve", {}),
                       (f"/review/score-lines/{line.id}/adjust", {"approved_score": "1", "reason": "x"}),
                       (f"/review/items/score_line/{line.id}/return", {"comment": "x"})]:
-        response = client.post(url, headers=HX, data=data)
+        response = client.post(url, headers=HX, data={**data, "version": fresh(line).version})
         assert response.status_code == 409
         assert "Đã được Trần Thị Thẩm quyết định lúc" in response.get_data(as_text=True)
         assert snapshot(line) == before
@@ -107,9 +107,11 @@ def test_registration_accept_and_return(client, login_as, units, officers):
     registration.state = RegistrationState.SUBMITTED
     db.session.commit()
     login_as(Role.REVIEWER)
-    response = client.post(f"/review/items/registration/{registration.id}/return", headers=HX, data={"comment": ""})
+    response = client.post(f"/review/items/registration/{registration.id}/return", headers=HX,
+                           data={"comment": "", "version": registration.version})
     assert response.status_code == 422
-    response = client.post(f"/review/registrations/{registration.id}/accept", headers=HX)
+    response = client.post(f"/review/registrations/{registration.id}/accept", headers=HX,
+                           data={"version": registration.version})
     assert response.status_code == 200 and fresh(registration).state is RegistrationState.ACCEPTED
 
 
@@ -150,7 +152,8 @@ def test_officers_are_notified(client, login_as, submitted, officers):
 
 def test_every_decision_is_audited_with_the_address(client, login_as, submitted):
     login_as(Role.REVIEWER)
-    client.post(f"/review/score-lines/{submitted[0].id}/approve", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    client.post(f"/review/score-lines/{submitted[0].id}/approve", data={"version": submitted[0].version},
+                environ_base={"REMOTE_ADDR": "10.1.2.3"})
     event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "approve")).scalar_one()
     assert (event.address, event.subject_id, event.from_state, event.to_state) == (
         "10.1.2.3", submitted[0].id, "submitted", "approved")
@@ -187,10 +190,42 @@ def test_an_accepted_registration_can_be_reopened(client, login_as, units, offic
     registration.state = RegistrationState.ACCEPTED
     db.session.commit()
     login_as(Role.REVIEWER)
-    response = client.post(f"/review/registrations/{registration.id}/reopen", headers=HX, data={"comment": " "})
+    response = client.post(f"/review/registrations/{registration.id}/reopen", headers=HX,
+                           data={"comment": " ", "version": registration.version})
     assert response.status_code == 422 and fresh(registration).state is RegistrationState.ACCEPTED
     response = client.post(f"/review/registrations/{registration.id}/reopen", headers=HX,
-                           data={"comment": "Bổ sung chỉ tiêu 3.4"})
+                           data={"comment": "Bổ sung chỉ tiêu 3.4", "version": registration.version})
     assert response.status_code == 200
     reopened = fresh(registration)
     assert reopened.state is RegistrationState.RETURNED and reopened.review_comment == "Bổ sung chỉ tiêu 3.4"
+
+
+@pytest.mark.parametrize("action, data", [
+    ("score-lines/{id}/approve", {}),
+    ("score-lines/{id}/adjust", {"approved_score": "2", "reason": "Chưa đủ minh chứng"}),
+    ("items/score_line/{id}/return", {"comment": "Bổ sung báo cáo"}),
+])
+def test_a_decision_without_its_version_is_refused_not_last_write_wins(client, login_as, submitted, action, data):
+    login_as(Role.REVIEWER)
+    line = submitted[0]
+    before = snapshot(line)
+    response = client.post("/review/" + action.format(id=line.id), headers=HX, data=data)
+    assert response.status_code == 422
+    assert "Biểu mẫu đã cũ" in response.get_data(as_text=True)
+    assert snapshot(line) == before
+
+
+def test_the_reviewers_evidence_link_says_open_as_a_verb_not_as_a_campaign_state(client, login_as, submitted):
+    line = submitted[0]
+    db.session.add(Evidence(campaign_id=line.campaign_id, unit_id=line.unit_id, criterion_id=line.criterion_id,
+                            stored_name="0" * 32 + ".pdf", original_name="bao-cao.pdf", size=10,
+                            content_type="application/pdf", sha256="a" * 64, uploaded_by_id=officers_id(line)))
+    db.session.commit()
+    login_as(Role.REVIEWER)
+    page = client.get(f"/review/items/score_line/{line.id}").get_data(as_text=True)
+    assert 'rel="noopener">Mở</a>' in page and "Đang diễn ra</a>" not in page
+    assert "<dt>Ngày gửi</dt>" in page  # the submission date, not the state "Đã gửi"
+
+
+def officers_id(line):
+    return db.session.execute(db.select(AuditEvent.actor_id).where(AuditEvent.subject_id == line.id)).scalars().first()

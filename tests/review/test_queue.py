@@ -174,3 +174,14 @@ def test_query_count_does_not_grow_with_rows(client, login_as, units, officers, 
     finally:
         queries.PER_PAGE = original
     assert small == large
+
+
+def test_queue_summary_counts_only_the_filtered_kind(client, login_as, submitted):
+    login_as(Role.REVIEWER)
+    page = client.get("/review/?kind=registration").get_data(as_text=True)
+    summary = page[page.index('class="muted queue-summary"'):]
+    summary = summary[:summary.index("</p>")]
+    assert "Điểm tiêu chí" not in summary and "0 mục" in summary
+    page = client.get("/review/?kind=score_line").get_data(as_text=True)
+    summary = page[page.index('class="muted queue-summary"'):]
+    assert "4 mục" in summary[:summary.index("</p>")] and "Điểm tiêu chí: 4" in summary[:summary.index("</p>")]

@@ -34,7 +34,7 @@ def test_missing_commitment_fields_are_a_message(client, login_as, units):
     login_as(Role.UNIT_OFFICER, unit=units[0])
     client.get("/unit/")
     c = commitment_of(units[0], "1.1")
-    response = client.post(f"/unit/commitments/{c.id}", headers=HX, data={})
+    response = client.post(f"/unit/commitments/{c.id}", headers=HX, data={f"c{c.id}-version": c.version})
     assert response.status_code == 200  # an empty draft is a valid draft
 
 
@@ -54,9 +54,11 @@ def test_no_return_after_the_review_period(client, login_as, submitted, campaign
     db.session.commit()
     login_as(Role.REVIEWER)
     line = submitted[0]
-    response = client.post(f"/review/items/score_line/{line.id}/return", headers=HX, data={"comment": "Sửa"})
+    response = client.post(f"/review/items/score_line/{line.id}/return", headers=HX,
+                           data={"comment": "Sửa", "version": line.version})
     assert response.status_code == 409 and fresh(line).state is ScoreState.SUBMITTED
-    assert client.post(f"/review/score-lines/{line.id}/approve", headers=HX).status_code == 200
+    assert client.post(f"/review/score-lines/{line.id}/approve", headers=HX,
+                       data={"version": line.version}).status_code == 200
 
 
 def test_nothing_changes_in_a_closed_campaign(client, login_as, submitted, campaign):
@@ -64,6 +66,7 @@ def test_nothing_changes_in_a_closed_campaign(client, login_as, submitted, campa
     db.session.commit()
     login_as(Role.REVIEWER)
     line = submitted[0]
-    assert client.post(f"/review/score-lines/{line.id}/approve", headers=HX).status_code == 409
+    assert client.post(f"/review/score-lines/{line.id}/approve", headers=HX,
+                       data={"version": line.version}).status_code == 409
     assert client.post(f"/review/items/score_line/{line.id}/comments", headers=HX, data={"body": "x"}).status_code == 409
     assert fresh(line).state is ScoreState.SUBMITTED

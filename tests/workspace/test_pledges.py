@@ -88,7 +88,8 @@ def _fill_all(unit):
 
 def test_submit_needs_every_target(client, officer, units):
     registration = commitment_of(units[0], "1.1").registration
-    response = client.post("/unit/registration/submit", follow_redirects=True)
+    response = client.post("/unit/registration/submit", data={"version": fresh(registration).version},
+                           follow_redirects=True)
     assert "Còn thiếu: 1.1, 1.2" in response.get_data(as_text=True)
     assert fresh(registration).state is RegistrationState.DRAFT
 
@@ -96,7 +97,8 @@ def test_submit_needs_every_target(client, officer, units):
 def test_submit_then_read_only(client, officer, units):
     _fill_all(units[0])
     registration = commitment_of(units[0], "1.1").registration
-    response = client.post("/unit/registration/submit", follow_redirects=True)
+    response = client.post("/unit/registration/submit", data={"version": fresh(registration).version},
+                           follow_redirects=True)
     assert "đã được gửi" in response.get_data(as_text=True)
     assert fresh(registration).state is RegistrationState.SUBMITTED
     c = commitment_of(units[0], "1.1")
@@ -104,7 +106,8 @@ def test_submit_then_read_only(client, officer, units):
     response = post_pledge(client, c, text="đổi sau khi gửi")
     assert response.status_code == 409 and snapshot(c) == before
     # a second submission is refused too
-    response = client.post("/unit/registration/submit", follow_redirects=True)
+    response = client.post("/unit/registration/submit", data={"version": fresh(registration).version},
+                           follow_redirects=True)
     assert "không thể thực hiện" in response.get_data(as_text=True).lower() or "đã được gửi" in response.get_data(as_text=True)
 
 
