@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.models import Campaign, Criterion, Evidence, ScoreLine, User
 from portal.uploads import FileStore, UploadRejected
 from portal.workflow import WorkflowError
-from portal.workspace.services import check_score_editable
+from portal.scoring import check_score_editable
 
 MAX_FILES_PER_REQUEST = 20
 

@@ -178,8 +178,7 @@ def forward(nomination: Nomination, reviewer: User, version: int | None = None) 
         raise WorkflowError(_("The campaign is closed; its results can no longer change."))
     workflow.apply(nomination, "forward", reviewer)
     nomination.decided_by, nomination.decided_at = reviewer, utcnow()
-    notifications.notify_unit(nomination.unit_id, "forwarded", workflow.subject_type(nomination), nomination.id,
-                              {"award": nomination.award_type.name})
+    notifications.notify_about(nomination, "forwarded", {"award": nomination.award_type.name})
     flush_or_conflict()
 
 

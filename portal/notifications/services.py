@@ -6,7 +6,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portal.extensions import db
-from portal.models import Notification, Role, User, utcnow
+from portal import workflow
+from portal.models import Notification, Role, ScoreLine, User, utcnow
 
 LIST_LIMIT = 100
 
@@ -19,6 +20,13 @@ def notify_unit(unit_id: int, kind: str, subject_type: str, subject_id: int, dat
     for user_id in officers:
         db.session.add(Notification(user_id=user_id, kind=kind, subject_type=subject_type,
                                     subject_id=subject_id, data=plain))
+
+
+def notify_about(obj, kind: str, data: dict) -> None:
+    """Notify the officers of the unit an item belongs to (a score line names its criterion)."""
+    if isinstance(obj, ScoreLine):
+        data = dict(data, code=obj.criterion.code)
+    notify_unit(obj.unit_id, kind, workflow.subject_type(obj), obj.id, data)
 
 
 def unread_count(user: User) -> int:

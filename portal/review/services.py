@@ -11,12 +11,11 @@ from portal.access import Action, Denied, ensure
 from portal.clock import today as local_today
 from portal.extensions import db
 from portal.formatting import fmt_date
-from portal.models import Campaign, CampaignState, Comment, Registration, Role, ScoreLine, User, utcnow
-from portal.notifications import services as notifications
+from portal.models import Campaign, CampaignState, Comment, Registration, ScoreLine, User, utcnow
+from portal.comments.services import required_text
+from portal.notifications.services import notify_about
 from portal.workflow import Conflict, WorkflowError
-from portal.workspace.services import parse_score
-
-MAX_COMMENT = 4000
+from portal.scoring import parse_score
 
 
 def _input_error(message: str, field: str) -> WorkflowError:
@@ -29,13 +28,6 @@ def _check_version(obj, version: int | None) -> None:
         raise Conflict()
 
 
-def _text(value: str | None, field: str, missing: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise _input_error(missing, field)
-    if len(text) > MAX_COMMENT:
-        raise _input_error(_("At most %(n)s characters.", n=MAX_COMMENT), field)
-    return text
 
 
 def _decided(obj, reviewer: User) -> None:
@@ -68,7 +60,7 @@ def approve_score(line: ScoreLine, reviewer: User, version: int | None = None) -
     line.approved_score, line.review_reason = line.self_score, ""
     workflow.apply(line, "approve", reviewer, before=before, after={"approved_score": line.self_score})
     _decided(line, reviewer)
-    notify_unit(line, "approved", {"score": line.approved_score})
+    notify_about(line, "approved", {"score": line.approved_score})
     workflow.flush_or_conflict()
 
 
@@ -79,7 +71,7 @@ def adjust_score(line: ScoreLine, reviewer: User, raw_score: str | None, reason:
     score, error = parse_score(raw_score, line.criterion)
     if error or score is None:
         raise _input_error(error or _("Enter the approved score."), "approved_score")
-    reason = _text(reason, "reason", _("Give the reason for the adjusted score."))
+    reason = required_text(reason, "reason", _("Give the reason for the adjusted score."))
     _check_version(line, version)
     before = {"approved_score": line.approved_score}
     _check_open(line, "adjust", reviewer)
@@ -87,14 +79,14 @@ def adjust_score(line: ScoreLine, reviewer: User, raw_score: str | None, reason:
     workflow.apply(line, "adjust", reviewer, before=before,
                    after={"approved_score": score, "self_score": line.self_score, "reason": reason})
     _decided(line, reviewer)
-    notify_unit(line, "adjusted", {"score": score, "self_score": line.self_score, "reason": reason})
+    notify_about(line, "adjusted", {"score": score, "self_score": line.self_score, "reason": reason})
     workflow.flush_or_conflict()
 
 
 def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | None, version: int | None = None) -> None:
     """Send back to the unit with a comment; the comment joins the item's thread."""
     ensure(reviewer, Action.REVIEW, obj)
-    text = _text(comment, "comment", _("Write what the unit must change."))
+    text = required_text(comment, "comment", _("Write what the unit must change."))
     _check_version(obj, version)
     _check_open(obj, "return", reviewer)
     workflow.apply(obj, "return", reviewer, after={"comment": text})
@@ -102,7 +94,7 @@ def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | No
     _decided(obj, reviewer)
     db.session.add(Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
                            author_id=reviewer.id, body=text))
-    notify_unit(obj, "returned", {"comment": text})
+    notify_about(obj, "returned", {"comment": text})
     workflow.flush_or_conflict()
 
 
@@ -110,7 +102,7 @@ def reopen_registration(registration: Registration, reviewer: User, comment: str
                         version: int | None = None) -> None:
     """Give an accepted registration back to the unit (after the deadline only a reviewer can)."""
     ensure(reviewer, Action.REVIEW, registration)
-    text = _text(comment, "comment", _("Write what the unit must change."))
+    text = required_text(comment, "comment", _("Write what the unit must change."))
     _check_version(registration, version)
     _check_open(registration, "reopen", reviewer)
     workflow.apply(registration, "reopen", reviewer, after={"comment": text})
@@ -118,7 +110,7 @@ def reopen_registration(registration: Registration, reviewer: User, comment: str
     _decided(registration, reviewer)
     db.session.add(Comment(subject_type="registration", subject_id=registration.id, unit_id=registration.unit_id,
                            author_id=reviewer.id, body=text))
-    notify_unit(registration, "returned", {"comment": text})
+    notify_about(registration, "returned", {"comment": text})
     workflow.flush_or_conflict()
 
 
@@ -128,7 +120,7 @@ def accept_registration(registration: Registration, reviewer: User, version: int
     workflow.apply(registration, "accept", reviewer)
     registration.review_comment = ""
     _decided(registration, reviewer)
-    notify_unit(registration, "accepted", {})
+    notify_about(registration, "accepted", {})
     workflow.flush_or_conflict()
 
 
@@ -166,31 +158,6 @@ def bulk_approve(line_ids: list[int], reviewer: User) -> list[BulkOutcome]:
     return outcomes
 
 
-def add_comment(obj, user: User, body: str | None) -> Comment:
-    """A message in the item's thread: reviewers on any item, officers on their own unit's."""
-    ensure(user, Action.VIEW, obj)
-    if user.role not in (Role.UNIT_OFFICER, Role.REVIEWER, Role.ADMIN):
-        raise WorkflowError(_("You cannot comment on this item."), status=403)
-    text = _text(body, "body", _("Write a comment first."))
-    if db.session.get(Campaign, obj.campaign_id).state is CampaignState.CLOSED:
-        raise WorkflowError(_("The campaign is closed; its threads are read-only."))
-    comment = Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
-                      author_id=user.id, body=text)
-    db.session.add(comment)
-    workflow.record(obj, "comment", user, after={"comment": text})
-    if user.role is not Role.UNIT_OFFICER:
-        notify_unit(obj, "commented", {"comment": text[:200]})
-    db.session.flush()
-    return comment
 
 
-def comments_for(obj) -> list[Comment]:
-    return db.session.execute(
-        db.select(Comment).where(Comment.subject_type == workflow.subject_type(obj), Comment.subject_id == obj.id)
-        .order_by(Comment.created_at, Comment.id)).scalars().all()
 
-
-def notify_unit(obj, kind: str, data: dict) -> None:
-    if isinstance(obj, ScoreLine):
-        data = dict(data, code=obj.criterion.code)
-    notifications.notify_unit(obj.unit_id, kind, workflow.subject_type(obj), obj.id, data)

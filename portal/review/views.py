@@ -15,6 +15,8 @@ from portal.access import Action, authorize, roles_required, unauthenticated
 from portal.actions import perform
 from portal.campaign.services import current_campaign, current_campaign_or_404
 from portal.collation import vi_sorted
+from portal.comments.services import add_comment, comments_for
+from portal.comments.views import comments_response
 from portal.evidence.services import evidence_for, same_file_elsewhere
 from portal.extensions import db
 from portal.models import AuditEvent, Cluster, Commitment, Criterion, Nomination, Registration, Role, ScoreLine, Unit
@@ -121,7 +123,7 @@ def _detail_context(obj, **extra):
         "obj": obj, "kind": kind,
         "actions": [a for a in allowed_actions(obj, current_user) if a not in ("approve", "reject", "award")
                     or kind == "score_line"],
-        "comments": services.comments_for(obj),
+        "comments": comments_for(obj),
         "history": db.session.execute(db.select(AuditEvent).where(
             AuditEvent.subject_type == kind, AuditEvent.subject_id == obj.id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).scalars().all(),
@@ -244,21 +246,11 @@ def forward(nomination_id: int):
 @reviewers_only
 def comment(kind: str, subject_id: int):
     obj = load_subject(kind, subject_id)
-    outcome = perform(services.add_comment, obj, current_user, request.form.get("body"))
+    outcome = perform(add_comment, obj, current_user, request.form.get("body"))
     return comments_response(obj, outcome, url_for(".comment", kind=subject_type(obj), subject_id=obj.id),
                              url_for(".item", kind=subject_type(obj), subject_id=obj.id, _anchor="comments"))
 
 
-def comments_response(obj, outcome, post_url: str, page_url: str):
-    """The thread again (htmx; a refused comment's text stays in the box) or back to the page."""
-    if htmx.is_htmx():
-        return render_template("review/_comments.html", obj=obj, kind=subject_type(obj),
-                               comments=services.comments_for(obj), message=outcome.message,
-                               body="" if outcome.ok else request.form.get("body", ""),
-                               post_url=post_url), outcome.status
-    if not outcome.ok:
-        flash(outcome.message, "error")
-    return redirect(page_url, code=303)
 
 
 @bp.post("/bulk-approve")

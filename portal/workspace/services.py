@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -16,10 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portal import workflow
 from portal.access import Action, ensure
 from portal.extensions import db
-from portal.labels import label
 from portal.models import (
     Campaign,
-    CampaignState,
     Commitment,
     Criterion,
     CriterionKind,
@@ -34,9 +32,9 @@ from portal.models import (
     utcnow,
 )
 from portal.formatting import fmt_date, fmt_points
+from portal.scoring import check_campaign_open, check_score_editable, parse_score
 from portal.workflow import Conflict, WorkflowError, flush_or_conflict
 
-STEP = Decimal("0.25")
 LEAF_KINDS = (CriterionKind.ITEM, CriterionKind.BONUS, CriterionKind.DEDUCTION)
 MAX_TEXT = 4000
 
@@ -91,16 +89,13 @@ def _check_version(obj, version: int | None) -> None:
 
 
 
-def _check_campaign_open(campaign: Campaign) -> None:
-    if campaign.state is not CampaignState.OPEN:
-        raise WorkflowError(_("The campaign is not open for changes."))
 
 
 # --- pledges ----------------------------------------------------------------------------------
 
 def check_registration_editable(registration: Registration, today: date) -> None:
     campaign = registration.campaign
-    _check_campaign_open(campaign)
+    check_campaign_open(campaign)
     if registration.state not in (RegistrationState.DRAFT, RegistrationState.RETURNED):
         raise WorkflowError(_("The registration has been submitted and can no longer be changed, "
                               "unless a reviewer returns it."))
@@ -150,7 +145,7 @@ def submit_registration(registration: Registration, user: User, today: date, ver
 def add_progress_note(commitment: Commitment, user: User, note_date: date, text: str, today: date) -> ProgressNote:
     ensure(user, Action.EDIT, commitment)
     campaign = commitment.registration.campaign
-    _check_campaign_open(campaign)
+    check_campaign_open(campaign)
     if note_date > today:
         raise WorkflowError(_("A progress note cannot be dated in the future."), status=422)
     if today > campaign.reporting_deadline:
@@ -164,24 +159,6 @@ def add_progress_note(commitment: Commitment, user: User, note_date: date, text:
 
 # --- self-scores ------------------------------------------------------------------------------
 
-def parse_score(raw: str | None, criterion: Criterion) -> tuple[Decimal | None, str | None]:
-    """(score, None) or (None, message). Accepts a decimal comma ("7,5") as well as a point."""
-    text = (raw or "").strip().replace(",", ".")
-    if not text:
-        return None, None
-    try:
-        score = Decimal(text)
-    except InvalidOperation:
-        return None, _("Enter a number, for example 7,5.")
-    if not score.is_finite():
-        return None, _("Enter a number, for example 7,5.")
-    if score < 0:
-        return None, _("The score cannot be negative.")
-    if score > criterion.max_points:
-        return None, _("The score cannot be above the maximum of %(max)s.", max=fmt_points(criterion.max_points))
-    if score % STEP:
-        return None, _("Scores go in steps of 0,25 (for example 7, 7,25, 7,5 or 7,75).")
-    return score, None
 
 
 def check_explanation(score: Decimal | None, explanation: str) -> str | None:
@@ -192,16 +169,6 @@ def check_explanation(score: Decimal | None, explanation: str) -> str | None:
     return None
 
 
-def check_score_editable(line: ScoreLine, campaign: Campaign, today: date) -> None:
-    _check_campaign_open(campaign)
-    if line.state not in (ScoreState.DRAFT, ScoreState.RETURNED):
-        raise WorkflowError(_("This score line is “%(state)s” and is read-only until a reviewer returns it.",
-                              state=label(line.state)))
-    if line.state is ScoreState.DRAFT and today > campaign.reporting_deadline:
-        raise WorkflowError(_("The reporting deadline (%(day)s) has passed; nothing can be submitted any more.",
-                              day=fmt_date(campaign.reporting_deadline)))
-    if line.state is ScoreState.RETURNED and today > campaign.review_end:
-        raise WorkflowError(_("The review period ended on %(day)s.", day=fmt_date(campaign.review_end)))
 
 
 def score_lock_reason(line: ScoreLine, campaign: Campaign, today: date) -> str | None:

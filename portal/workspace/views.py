@@ -20,8 +20,8 @@ from portal.evidence.views import file_store, get_evidence_or_404
 from portal.extensions import db
 from portal.formatting import fmt_points
 from portal.models import AuditEvent, Commitment, ScoreLine, Role
-from portal.review import services as review_services
-from portal.review.views import comments_response
+from portal.comments.services import add_comment, comments_for
+from portal.comments.views import comments_response
 from portal.uploads import UploadRejected
 from portal.workflow import WorkflowError, parse_version
 from portal.workspace import services
@@ -183,7 +183,7 @@ def _item_context(line: ScoreLine, **extra):
         "note_form": NoteForm(formdata=None, note_date=clock.today()),
         "document_form": DocumentForm(formdata=None), "upload_form": UploadForm(formdata=None),
         "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
-        "comments": review_services.comments_for(line),
+        "comments": comments_for(line),
     }
     context.update(extra)
     return context
@@ -407,6 +407,6 @@ def delete_evidence(evidence_id: int):
 @officer_only
 def comment(line_id: int):
     line = _load(ScoreLine, line_id, Action.VIEW)
-    outcome = perform(review_services.add_comment, line, current_user, request.form.get("body"))
+    outcome = perform(add_comment, line, current_user, request.form.get("body"))
     return comments_response(line, outcome, url_for(".comment", line_id=line.id),
                              url_for(".item", line_id=line.id, _anchor="comments"))

@@ -1,0 +1,1 @@
+"""The thread of comments on a reviewable item, between the unit and the reviewers."""
