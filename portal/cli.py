@@ -132,8 +132,12 @@ def init_cli(app: Flask) -> None:
         from portal.audit.services import verify_chain
 
         result = verify_chain()
+        if result.ok and not result.checked:
+            click.echo(_("There are no audit events yet; nothing to verify."))
+            return
         if result.ok:
-            click.echo(_("The audit chain is intact: %(n)d events checked.", n=result.checked))
+            click.echo(_("Verified events #%(first)s–#%(last)s (%(n)s events), chain intact.",
+                         first=result.first_id, last=result.last_id, n=result.checked))
             return
         click.echo(_("The audit chain is broken at event #%(id)s (%(reason)s); %(n)d events before it are intact.",
                      id=result.broken_id, reason=result.reason, n=result.checked), err=True)
