@@ -59,6 +59,26 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def referenced_files(names: set[str]) -> set[str]:
+    """Which of ``names`` a row names (the tables of :data:`FILE_TABLES`): the files to keep.
+
+    All of them when no row names any file at all: that database is then most likely not the one
+    this folder belongs to (a new database before its restore), and nothing is removed on its word.
+    """
+    found: set[str] = set()
+    wanted = sorted(names)
+    with db.engine.connect() as connection:
+        if not any(connection.execute(sa.select(table.c.stored_name).where(table.c.stored_name.is_not(None))
+                                      .limit(1)).first() for table in FILE_TABLES):
+            return set(names)
+        for table in FILE_TABLES:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                found.update(connection.execute(
+                    sa.select(table.c.stored_name).where(table.c.stored_name.in_(chunk))).scalars())
+    return found
+
+
 def backup(destination: Path, store: FileStore) -> dict:
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(_("The folder %(path)s is not empty.", path=destination))
