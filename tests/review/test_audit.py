@@ -154,3 +154,11 @@ def test_verify_command_says_which_events_it_verified(app, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0
     assert f"#{first.id}–#{last.id}" in result.output and "5" in result.output
+
+
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31", "from=1944-12-31&to=2101-01-01", "from=²",
+                                   "to=2025-02-31"])
+def test_audit_date_filters_out_of_range_are_ignored_not_a_server_error(client, login_as, decided, query):
+    login_as(Role.ADMIN)
+    response = client.get(f"/admin/audit/?{query}")
+    assert response.status_code == 200 and "Chưa đủ minh chứng" in response.get_data(as_text=True)

@@ -13,6 +13,25 @@ from tests import uploads as samples
 ORPHAN = "cd" * 16 + ".pdf"
 
 
+class Logged(logging.Handler):
+    """What the app's logger says while the block runs (whatever other tests did to propagation)."""
+
+    def __enter__(self):
+        self.records = []
+        logging.getLogger("portal").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("portal").removeHandler(self)
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
+
+    @property
+    def text(self):
+        return "\n".join(self.records)
+
+
 def _aged_file(folder, name, data=samples.PDF, age=7200):
     path = os.path.join(folder, name)
     with open(path, "wb") as handle:
@@ -48,16 +67,16 @@ def test_files_sweep_removes_leftovers_of_killed_uploads_and_reports_them(runner
     assert set(named) <= left and young in left and not {partial, ORPHAN} & left
 
 
-def test_start_up_sweep_removes_leftovers(runner, app, database_url, tmp_path, caplog):
+def test_start_up_sweep_removes_leftovers(runner, app, database_url, tmp_path):
     named, partial, young = _seeded_with_leftovers(runner, app)
-    with caplog.at_level(logging.WARNING):
+    with Logged() as caplog:
         make_test_app(database_url, tmp_path)  # the same UPLOAD_DIR: a worker restarting
     left = set(os.listdir(app.config["UPLOAD_DIR"]))
     assert set(named) <= left and young in left and not {partial, ORPHAN} & left
     assert ORPHAN in caplog.text
 
 
-def test_start_up_sweep_failing_never_stops_the_portal(app, database_url, tmp_path, monkeypatch, caplog):
+def test_start_up_sweep_failing_never_stops_the_portal(app, database_url, tmp_path, monkeypatch):
     import portal.backup
 
     def broken(_names):
@@ -66,7 +85,7 @@ def test_start_up_sweep_failing_never_stops_the_portal(app, database_url, tmp_pa
     monkeypatch.setattr(portal.backup, "referenced_files", broken)
     os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
     _aged_file(app.config["UPLOAD_DIR"], ORPHAN)
-    with caplog.at_level(logging.WARNING):
+    with Logged() as caplog:
         started = make_test_app(database_url, tmp_path)
     assert started is not None and "sweep" in caplog.text.lower()
     assert ORPHAN in os.listdir(app.config["UPLOAD_DIR"])
