@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_templating(app)
     cli.init_cli(app)
     _wire_listeners()
+    cli.sweep_uploads_at_start(app)
     return app
 
 

@@ -21,8 +21,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from portal import clock
+from portal.db_setup import read_snapshot
 from portal.extensions import db
 from portal.models import Base, Evidence, NominationDocument, User
+from portal.parsing import has_control_characters
 from portal.uploads import FileStore
 
 FORMAT = 1
@@ -57,32 +59,49 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def referenced_files(names: set[str]) -> set[str]:
+    """Which of ``names`` a row names (the tables of :data:`FILE_TABLES`): the files to keep.
+
+    All of them when no row names any file at all: that database is then most likely not the one
+    this folder belongs to (a new database before its restore), and nothing is removed on its word.
+    """
+    found: set[str] = set()
+    wanted = sorted(names)
+    with db.engine.connect() as connection:
+        if not any(connection.execute(sa.select(table.c.stored_name).where(table.c.stored_name.is_not(None))
+                                      .limit(1)).first() for table in FILE_TABLES):
+            return set(names)
+        for table in FILE_TABLES:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                found.update(connection.execute(
+                    sa.select(table.c.stored_name).where(table.c.stored_name.in_(chunk))).scalars())
+    return found
+
+
 def backup(destination: Path, store: FileStore) -> dict:
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(_("The folder %(path)s is not empty.", path=destination))
     (destination / "tables").mkdir(parents=True, exist_ok=True)
     (destination / "files").mkdir(exist_ok=True)
     counts, files = {}, {}
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        with connection.begin():  # one snapshot for every table
-            revision = _revision(connection)
-            for table in Base.metadata.sorted_tables:
-                rows = connection.execute(table.select().order_by(*table.primary_key.columns)).mappings()
-                with (destination / "tables" / f"{table.name}.jsonl").open("w", encoding="utf-8") as out:
-                    count = 0
-                    for row in rows:
-                        out.write(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
-                        count += 1
-                        if table in FILE_TABLES and row["stored_name"]:
-                            source = store.path(row["stored_name"])
-                            if not source.exists():
-                                raise BackupError(_("The file %(name)s named in %(table)s is missing.",
-                                                    name=row["stored_name"], table=table.name))
-                            shutil.copy2(source, destination / "files" / row["stored_name"])
-                            files[row["stored_name"]] = _sha256(source)
-                    counts[table.name] = count
+    with read_snapshot() as connection:  # one moment for every table, while the portal keeps writing
+        revision = _revision(connection)
+        for table in Base.metadata.sorted_tables:
+            rows = connection.execute(table.select().order_by(*table.primary_key.columns)).mappings()
+            with (destination / "tables" / f"{table.name}.jsonl").open("w", encoding="utf-8") as out:
+                count = 0
+                for row in rows:
+                    out.write(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+                    count += 1
+                    if table in FILE_TABLES and row["stored_name"]:
+                        source = store.path(row["stored_name"])
+                        if not source.exists():
+                            raise BackupError(_("The file %(name)s named in %(table)s is missing.",
+                                                name=row["stored_name"], table=table.name))
+                        shutil.copy2(source, destination / "files" / row["stored_name"])
+                        files[row["stored_name"]] = _sha256(source)
+                counts[table.name] = count
     manifest = {"format": FORMAT, "revision": revision, "created": clock.local_now().isoformat(),
                 "counts": counts, "files": files}
     (destination / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -103,6 +122,22 @@ def _from_plain(column: sa.Column, value):
     if isinstance(kind, sa.LargeBinary):
         return base64.b64decode(value)
     return value
+
+
+def _text_columns(table: sa.Table) -> list[sa.Column]:
+    return [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text)) and not isinstance(c.type, sa.Enum)]
+
+
+def _check_text(table: sa.Table, columns: list[sa.Column], row: dict) -> None:
+    """Refuse a row whose text holds a control character (PostgreSQL cannot store NUL at all;
+    the portal refuses the others on input), naming the table and the row's key."""
+    for column in columns:
+        value = row.get(column.name)
+        if isinstance(value, str) and has_control_characters(value, multiline=True):
+            key = ", ".join(f"{c.name}={row.get(c.name)}" for c in table.primary_key.columns)
+            raise BackupError(_("Nothing was restored: the row %(key)s of the table %(table)s has a control "
+                                "character (such as NUL) in %(column)s. Correct it in the source database and "
+                                "take a new backup.", key=key, table=table.name, column=column.name))
 
 
 def restore(source: Path, store: FileStore) -> dict:
@@ -130,10 +165,12 @@ def restore(source: Path, store: FileStore) -> dict:
         with db.engine.begin() as connection:
             for table in Base.metadata.sorted_tables:
                 path = source / "tables" / f"{table.name}.jsonl"
+                text_columns = _text_columns(table)
                 batch = []
                 with path.open(encoding="utf-8") as handle:
                     for line in handle:
                         record = json.loads(line)
+                        _check_text(table, text_columns, record)
                         batch.append({c.name: _from_plain(c, record.get(c.name)) for c in table.columns})
                         if len(batch) == 1000:
                             connection.execute(table.insert(), batch)
@@ -146,8 +183,12 @@ def restore(source: Path, store: FileStore) -> dict:
                         connection.execute(sa.text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
-    except BaseException:
+    except BaseException as exc:
         for target in copied:
             target.unlink(missing_ok=True)
+        if isinstance(exc, sa.exc.SQLAlchemyError):  # one line for the operator, not a traceback
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise BackupError(_("Nothing was restored: the database refused a row (%(detail)s).",
+                                detail=detail)) from None
         raise
     return manifest

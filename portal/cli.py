@@ -34,6 +34,36 @@ def _backup_step(step, path: Path) -> dict:
         sys.exit(1)
 
 
+# Files untouched for less long may belong to an upload still in progress in another worker.
+DEFAULT_SWEEP_GRACE_SECONDS = 3600
+
+
+def sweep_uploads(app: Flask, dry_run: bool = False):
+    """Remove partial uploads and stored files no row names, older than the grace period."""
+    from portal.backup import referenced_files
+    from portal.uploads import FileStore
+
+    grace = app.config.get("UPLOAD_SWEEP_GRACE_SECONDS", DEFAULT_SWEEP_GRACE_SECONDS)
+    with app.app_context():
+        return FileStore(app.config["UPLOAD_DIR"]).sweep(referenced_files, grace, dry_run=dry_run)
+
+
+def sweep_uploads_at_start(app: Flask) -> None:
+    """The start-up sweep: cheap (a folder listing; the database only when an old file is found)
+    and never in the way of starting: a failure is logged and the portal starts anyway."""
+    if not app.config.get("UPLOAD_SWEEP_ON_START", True):
+        return
+    try:
+        report = sweep_uploads(app)
+    except Exception:  # noqa: BLE001 - e.g. no schema yet before `flask db upgrade`
+        app.logger.warning("Upload sweep at start-up skipped", exc_info=True)
+        return
+    if report.removed:
+        app.logger.warning("Upload sweep removed %d partial and %d unreferenced files (%d bytes): %s",
+                           len(report.partial), len(report.orphans), report.size,
+                           ", ".join(name for name, _size in report.removed))
+
+
 def init_cli(app: Flask) -> None:
     @app.cli.command("import")
     @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=DATA_2025)
@@ -87,6 +117,26 @@ def init_cli(app: Flask) -> None:
         click.echo(_("Restored %(rows)d rows and %(files)d files.", rows=sum(manifest["counts"].values()),
                      files=len(manifest["files"])))
 
+    files = click.Group("files", help="The uploaded files.")
+    app.cli.add_command(files)
+
+    @files.command("sweep")
+    @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+    def sweep_command(dry_run: bool):
+        """Remove partial uploads and files no row names (older than UPLOAD_SWEEP_GRACE_SECONDS)."""
+        from flask import current_app
+
+        report = sweep_uploads(current_app._get_current_object(), dry_run=dry_run)
+        for name, size in report.partial:
+            click.echo(_("partial upload %(name)s (%(size)s bytes)", name=name, size=size))
+        for name, size in report.orphans:
+            click.echo(_("file no row names %(name)s (%(size)s bytes)", name=name, size=size))
+        if dry_run:
+            click.echo(_("Dry run: %(n)d files (%(size)s bytes) would be removed.", n=len(report.removed),
+                         size=report.size))
+        else:
+            click.echo(_("Removed %(n)d files (%(size)s bytes).", n=len(report.removed), size=report.size))
+
     users = click.Group("users", help="Create accounts and set passwords.")
     app.cli.add_command(users)
 
@@ -132,8 +182,12 @@ def init_cli(app: Flask) -> None:
         from portal.audit.services import verify_chain
 
         result = verify_chain()
+        if result.ok and not result.checked:
+            click.echo(_("There are no audit events yet; nothing to verify."))
+            return
         if result.ok:
-            click.echo(_("The audit chain is intact: %(n)d events checked.", n=result.checked))
+            click.echo(_("Verified events #%(first)s–#%(last)s (%(n)s events), chain intact.",
+                         first=result.first_id, last=result.last_id, n=result.checked))
             return
         click.echo(_("The audit chain is broken at event #%(id)s (%(reason)s); %(n)d events before it are intact.",
                      id=result.broken_id, reason=result.reason, n=result.checked), err=True)

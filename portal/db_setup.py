@@ -1,5 +1,9 @@
-"""Database engine tuning: SQLite in WAL mode with a busy timeout and foreign keys on."""
+"""Database engine tuning: SQLite in WAL mode with a busy timeout and foreign keys on; one
+read-only snapshot for the readers that must see a single moment (backup, audit verification)."""
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 import sqlalchemy as sa
@@ -27,6 +31,32 @@ def init_database(app: Flask) -> None:
             # connections); without them a filtered queue may pick the wrong index.
             cursor.execute("PRAGMA optimize=0x10002")
         cursor.close()
+
+
+@contextmanager
+def read_snapshot() -> Iterator[sa.Connection]:
+    """A connection of its own on which every SELECT sees the same moment of the database, while
+    other workers keep writing.
+
+    PostgreSQL: a ``REPEATABLE READ READ ONLY`` transaction. SQLite: the driver issues no BEGIN
+    before SELECTs, so each statement would see its own moment; this connection (only this one) is
+    put in the driver's manual mode and begins a real read transaction itself (in WAL mode writers
+    are not blocked by it).
+    """
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with connection.begin():
+                yield connection
+            return
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")  # pysqlite: no implicit BEGIN/COMMIT
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+        connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.exec_driver_sql("ROLLBACK")
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
 
 
 def rebuild_schema() -> None:

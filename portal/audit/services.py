@@ -81,6 +81,8 @@ class Verification:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    first_id: int | None = None  # the range of events verified
+    last_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,26 +90,34 @@ class Verification:
 
 
 def verify_chain(batch: int = 2000) -> Verification:
-    """Walk the chain in order; report the first event whose link or content does not match."""
+    """Walk the chain in order; report the first event whose link or content does not match.
+
+    The events and the chain head are read in one read-only snapshot: events appended meanwhile by
+    the running portal are simply not part of this verification (never a false alarm).
+    """
+    from portal.db_setup import read_snapshot
+
+    table = AuditEvent.__table__
     previous = GENESIS
     checked = 0
-    last_id = 0
-    while True:
-        # Plain rows, not ORM objects: nothing piles up in (or is evicted from) the session.
-        table = AuditEvent.__table__
-        events = db.session.execute(
-            sa.select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
-        if not events:
-            break
-        for event in events:
-            if event.prev_hash != previous:
-                return Verification(checked, event.id, "link")
-            if content_hash(event) != event.hash:
-                return Verification(checked, event.id, "content")
-            previous = event.hash
-            checked += 1
-            last_id = event.id
-    head = db.session.execute(sa.select(Counter.last_hash).where(Counter.name == CHAIN)).scalar()
+    first_id = last_id = None
+    with read_snapshot() as connection:
+        head = connection.execute(sa.select(Counter.last_hash).where(Counter.name == CHAIN)).scalar()
+        while True:
+            # Plain rows, not ORM objects: nothing piles up in memory.
+            events = connection.execute(
+                sa.select(table).where(table.c.id > (last_id or 0)).order_by(table.c.id).limit(batch)).all()
+            if not events:
+                break
+            for event in events:
+                if event.prev_hash != previous:
+                    return Verification(checked, event.id, "link", first_id, last_id)
+                if content_hash(event) != event.hash:
+                    return Verification(checked, event.id, "content", first_id, last_id)
+                previous = event.hash
+                checked += 1
+                first_id = first_id or event.id
+                last_id = event.id
     if head is not None and head != previous:  # the newest events were removed
-        return Verification(checked, last_id + 1, "head")
-    return Verification(checked)
+        return Verification(checked, (last_id or 0) + 1, "head", first_id, last_id)
+    return Verification(checked, first_id=first_id, last_id=last_id)

@@ -8,18 +8,11 @@ from portal.access import roles_required
 from portal.audit.services import verify_chain
 from portal.extensions import db
 from portal.models import AuditEvent, Role, Unit, User
-from portal.parsing import positive_int
+from portal.parsing import optional_date, positive_int
 from portal.clock import TZ as LOCAL_TZ
 
 bp = Blueprint("audit", __name__)
 PER_PAGE = 100
-
-
-def _day(value: str | None):
-    try:
-        return datetime.strptime(value or "", "%Y-%m-%d").date()
-    except ValueError:
-        return None
 
 
 @bp.get("/")
@@ -35,7 +28,8 @@ def events():
         stmt = stmt.where(AuditEvent.actor_id == positive_int(args.get("actor")))
     if positive_int(args.get("unit")):
         stmt = stmt.where(AuditEvent.unit_id == positive_int(args.get("unit")))
-    start, end = _day(args.get("from")), _day(args.get("to"))
+    # Within the portal's date range: year 1 or 9999 would overflow the conversion to UTC.
+    start, end = optional_date(args.get("from")), optional_date(args.get("to"))
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, LOCAL_TZ))
     if end:

@@ -15,8 +15,16 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
+from portal.parsing import INVISIBLE
+
 MAX_NAME_LENGTH = 200
 HEAD_SIZE = 64 * 1024
+# An office document is a ZIP archive: its directory is read (never extracted) and refused beyond
+# these limits, so a decompression bomb named .docx is never accepted for anyone to open.
+MAX_ARCHIVE_ENTRIES = 2000
+MAX_ARCHIVE_SIZE = 100 * 1024 * 1024  # uncompressed, all members together
+MAX_COMPRESSION_RATIO = 200  # for members of more than RATIO_CHECKED_FROM bytes uncompressed
+RATIO_CHECKED_FROM = 1024 * 1024
 
 _PDF = b"%PDF-"
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -63,19 +71,23 @@ ALLOWED_TYPES: dict[str, DetectedType] = {t.key: t for t in (
 )}
 
 
-def detect_type(path_or_file: str | os.PathLike[str] | BinaryIO) -> DetectedType | None:
-    """The allowed type the content is, or None; a file object is read from, and left at, position 0."""
+def detect_type(path_or_file: str | os.PathLike[str] | BinaryIO, name: str = "") -> DetectedType | None:
+    """The allowed type the content is, or None; a file object is read from, and left at, position 0.
+
+    Raises :class:`UploadRejected` (its message naming ``name``) for an office document with macros
+    or active content, and for an archive beyond the size limits.
+    """
     if isinstance(path_or_file, (str, os.PathLike)):
         with open(path_or_file, "rb") as f:
-            return _detect(f)
+            return _detect(f, name)
     path_or_file.seek(0)
     try:
-        return _detect(path_or_file)
+        return _detect(path_or_file, name)
     finally:
         path_or_file.seek(0)
 
 
-def _detect(f: BinaryIO) -> DetectedType | None:
+def _detect(f: BinaryIO, name: str = "") -> DetectedType | None:
     head = f.read(HEAD_SIZE)
     if head.startswith(_PDF):
         key = "pdf"
@@ -86,7 +98,7 @@ def _detect(f: BinaryIO) -> DetectedType | None:
     elif head.startswith(_OLE):
         key = _ole_kind(f, head)
     elif head.startswith(_ZIP):
-        key = _zip_kind(f)
+        key = _zip_kind(f, name)
     else:
         key = None
     return ALLOWED_TYPES[key] if key else None
@@ -128,10 +140,40 @@ def _ole_directory_names(f: BinaryIO, head: bytes) -> set[str]:
     return names
 
 
-def _zip_kind(f: BinaryIO) -> str | None:
+def _is_active_content(member: str) -> bool:
+    """Macros (VBA in OOXML, Basic or scripts in ODF) and ActiveX controls: code that runs when opened."""
+    lower = member.lower()
+    base = lower.rpartition("/")[2]
+    return (base.startswith("vbaproject") or base == "vbadata.xml"
+            or ("/activex/" in f"/{lower}" and base.endswith(".bin"))
+            or lower.startswith(("basic/", "scripts/")))
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse, from the archive's directory alone, macros and decompression bombs."""
+    members = archive.infolist()
+    if len(members) > MAX_ARCHIVE_ENTRIES:
+        raise UploadRejected(_("The file %(name)s is not accepted: it is made of more than %(n)d parts, "
+                               "which no ordinary document needs.", name=name, n=MAX_ARCHIVE_ENTRIES))
+    total = 0
+    for member in members:
+        if _is_active_content(member.filename):
+            raise UploadRejected(_("The file %(name)s is not accepted: it contains macros or active content "
+                                   "(%(part)s). Save it as a document without macros and upload it again.",
+                                   name=name, part=member.filename))
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if total > MAX_ARCHIVE_SIZE or (member.file_size > RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO):
+            raise UploadRejected(_("The file %(name)s is not accepted: unpacked it would be far larger than "
+                                   "an ordinary document (more than %(mb)d MB or compressed suspiciously strongly).",
+                                   name=name, mb=MAX_ARCHIVE_SIZE // (1024 * 1024)))
+
+
+def _zip_kind(f: BinaryIO, name: str = "") -> str | None:
     try:
         f.seek(0)
         with zipfile.ZipFile(f) as archive:
+            _check_archive(archive, name)
             names = set(archive.namelist())
             if _OOXML_TYPES in names:
                 if "word/document.xml" in names:
@@ -144,6 +186,8 @@ def _zip_kind(f: BinaryIO) -> str | None:
                     # Bounded read: the entry could be a decompression bomb.
                     mimetype = entry.read(100)
                 return _ODF_MIMETYPES.get(mimetype.decode("ascii", errors="replace"))
+    except UploadRejected:  # a ValueError too: not one of the archive errors below
+        raise
     except _ZIP_ERRORS:
         return None
     return None
@@ -155,6 +199,10 @@ def check_filename(name: str | None) -> str:
         raise UploadRejected(_("The file has no name."))
     if _has_bad_characters(name) or name.strip() in (".", ".."):
         raise UploadRejected(_("The file name is not allowed: it contains folder parts or control characters."))
+    if INVISIBLE.search(name):  # a zero-width or direction mark can disguise the real extension
+        raise UploadRejected(_("The file name %(name)s is not allowed: it contains invisible or "
+                               "direction-changing characters. Rename the file and upload it again.",
+                               name=INVISIBLE.sub("", name)))
     # Some systems send Vietnamese letters decomposed; one form keeps names comparable.
     name = unicodedata.normalize("NFC", name.strip())
     if len(name) > MAX_NAME_LENGTH:

@@ -6,9 +6,10 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +23,24 @@ CHUNK_SIZE = 64 * 1024
 MB = 1024 * 1024
 _STORED_NAME = re.compile(r"[0-9a-f]{32}(\.[a-z]+)")
 _STORED_EXTENSIONS = frozenset(t.extensions[0] for t in ALLOWED_TYPES.values())
+_PARTIAL_PREFIX = ".upload-"
+
+
+@dataclass
+class SweepReport:
+    """What a sweep removed (or, in a dry run, would remove): (name, size) pairs."""
+
+    partial: list[tuple[str, int]] = field(default_factory=list)
+    orphans: list[tuple[str, int]] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def removed(self) -> list[tuple[str, int]]:
+        return [*self.partial, *self.orphans]
+
+    @property
+    def size(self) -> int:
+        return sum(size for _name, size in self.removed)
 
 
 @dataclass(frozen=True)
@@ -43,14 +62,14 @@ class FileStore:
         name = check_filename(original_name)
         self.root.mkdir(mode=0o750, parents=True, exist_ok=True)
         # In root itself, so the final rename stays on one file system and is atomic.
-        tmp = tempfile.NamedTemporaryFile(dir=self.root, delete=False, prefix=".upload-")
+        tmp = tempfile.NamedTemporaryFile(dir=self.root, delete=False, prefix=_PARTIAL_PREFIX)
         tmp_path = Path(tmp.name)
         try:
             with tmp:
                 size, sha256 = _copy_limited(stream, tmp, name, max_size)
             if size == 0:
                 raise UploadRejected(_("The file %(name)s is empty.", name=name))
-            detected = detect_type(tmp_path)
+            detected = detect_type(tmp_path, name)
             if detected is None:
                 raise UploadRejected(_("The file %(name)s is not an allowed type (PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, "
                                        "JPG, PNG); its content was checked, not its name.", name=name))
@@ -91,8 +110,7 @@ class FileStore:
 
     def path(self, stored_name: str) -> Path:
         """Only generated names are accepted, so a crafted name can never reach outside root."""
-        match = _STORED_NAME.fullmatch(stored_name)
-        if match is None or match.group(1) not in _STORED_EXTENSIONS:
+        if not self._is_stored_name(stored_name):
             raise ValueError(f"not a stored file name: {stored_name!r}")
         return self.root / stored_name
 
@@ -101,6 +119,45 @@ class FileStore:
 
     def exists(self, stored_name: str) -> bool:
         return self.path(stored_name).is_file()
+
+    def sweep(self, referenced: Callable[[set[str]], set[str]], grace_seconds: float,
+              dry_run: bool = False) -> SweepReport:
+        """Remove what an interrupted upload (a killed worker) left behind: partial ``.upload-*``
+        files, and stored files no row names (``referenced(names)`` answers which of ``names`` rows
+        name). Only files untouched for ``grace_seconds``, so an upload in progress in another
+        worker, written or renamed but not yet committed, is never removed. ``referenced`` is
+        called only when there is an old stored file to ask about."""
+        report = SweepReport(dry_run=dry_run)
+        if not self.root.is_dir():
+            return report
+        cutoff = time.time() - grace_seconds
+        stored: dict[str, int] = {}
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:  # removed meanwhile
+                    continue
+                if not entry.is_file(follow_symlinks=False) or info.st_mtime > cutoff:
+                    continue
+                if entry.name.startswith(_PARTIAL_PREFIX):
+                    report.partial.append((entry.name, info.st_size))
+                elif self._is_stored_name(entry.name):
+                    stored[entry.name] = info.st_size
+        if stored:
+            named = referenced(set(stored))
+            report.orphans = [(name, size) for name, size in stored.items() if name not in named]
+        report.partial.sort()
+        report.orphans.sort()
+        if not dry_run:
+            for name, _size in report.removed:
+                (self.root / name).unlink(missing_ok=True)
+        return report
+
+    @staticmethod
+    def _is_stored_name(name: str) -> bool:
+        match = _STORED_NAME.fullmatch(name)
+        return match is not None and match.group(1) in _STORED_EXTENSIONS
 
 
 def _copy_limited(stream: BinaryIO, out: BinaryIO, name: str, max_size: int) -> tuple[int, str]:

@@ -1,5 +1,6 @@
 import io
 import unicodedata
+import zipfile
 
 import openpyxl
 import pytest
@@ -140,3 +141,86 @@ def test_name_contradicting_content_is_refused(key, name, ext):
 def test_name_without_extension_is_refused():
     with pytest.raises(UploadRejected, match="report"):
         check_matches_name("report", ALLOWED_TYPES["pdf"])
+
+
+def _big_zip(entries: int = 1, size: int = 0) -> bytes:
+    """A docx whose extra members are zeros: tiny compressed, ``size`` bytes each unpacked."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>")
+        for n in range(entries):
+            archive.writestr(f"word/media/part{n}.xml", b"\x00" * size)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("part", [
+    "word/vbaProject.bin", "xl/vbaProject.bin", "word/vbaData.xml", "word/activeX/activeX1.bin",
+])
+def test_a_macro_enabled_office_file_renamed_docx_is_refused(part):
+    data = samples.zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
+                           "xl/workbook.xml": b"<workbook/>", part: b"\xd0\xcf\x11\xe0 macro"})
+    with pytest.raises(UploadRejected, match="macros") as refused:
+        detect_type(io.BytesIO(data), "Báo cáo.docx")
+    assert "Báo cáo.docx" in str(refused.value) and part in str(refused.value)
+
+
+@pytest.mark.parametrize("part", ["Basic/Standard/Module1.xml", "Scripts/python/run.py"])
+def test_an_odf_document_with_macros_is_refused(part):
+    data = samples.zip_of({"mimetype": ODT_MIME, "content.xml": b"<office/>", part: b"Sub Main"})
+    with pytest.raises(UploadRejected, match="macros"):
+        detect_type(io.BytesIO(data), "a.odt")
+
+
+def test_ordinary_office_parts_named_bin_are_accepted():
+    data = samples.zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                           "xl/printerSettings/printerSettings1.bin": b"\x00" * 64})
+    assert detect_type(io.BytesIO(data)).key == "xlsx"
+
+
+def test_a_zip_bomb_named_docx_is_refused_from_its_directory():
+    from portal.uploads import detect
+
+    bomb = _big_zip(entries=1, size=2 * detect.RATIO_CHECKED_FROM)  # ~2 MB of zeros in ~2 KB
+    assert len(bomb) < 20_000
+    with pytest.raises(UploadRejected, match="MB"):
+        detect_type(io.BytesIO(bomb), "bomb.docx")
+
+
+def test_an_archive_unpacking_beyond_the_size_limit_is_refused(monkeypatch):
+    from portal.uploads import detect
+
+    monkeypatch.setattr(detect, "MAX_ARCHIVE_SIZE", 3000)
+    with pytest.raises(UploadRejected, match="bomb.docx"):
+        detect_type(io.BytesIO(_big_zip(entries=4, size=1000)), "bomb.docx")
+    assert detect_type(io.BytesIO(_big_zip(entries=2, size=1000))).key == "docx"
+
+
+def test_an_archive_with_too_many_parts_is_refused():
+    from portal.uploads import detect
+
+    with pytest.raises(UploadRejected, match=str(detect.MAX_ARCHIVE_ENTRIES)):
+        detect_type(io.BytesIO(_big_zip(entries=detect.MAX_ARCHIVE_ENTRIES)), "many.docx")
+    assert detect_type(io.BytesIO(_big_zip(entries=100))).key == "docx"
+
+
+@pytest.mark.parametrize("name", ["bao\u200bcao.pdf", "report\u200fxcod.pdf", "tep\u061c.pdf", "\ufeffa.pdf",
+                                  "a\u00ad.pdf", "a\u2060.pdf"])
+def test_file_names_with_invisible_or_bidirectional_characters_are_refused(name):
+    with pytest.raises(UploadRejected, match="invisible") as refused:
+        check_filename(name)
+    assert not any(c in str(refused.value) for c in "\u200b\u200f\u061c\ufeff")
+
+
+@pytest.mark.parametrize("name,fallback", [
+    ("Báo cáo Đảng ủy.pdf", "Bao cao Dang uy.pdf"),
+    ("đề nghị khen thưởng.docx", "de nghi khen thuong.docx"),
+    ("Tờ trình ƯU TIÊN.pdf", "To trinh UU TIEN.pdf"),
+    ('a"b\\c.pdf', "a_b_c.pdf"),
+    ("报告.pdf", "__.pdf"),
+    ("plain.pdf", "plain.pdf"),
+])
+def test_download_fallback_name_transliterates_vietnamese(name, fallback):
+    from portal.uploads.serving import ascii_name
+
+    assert ascii_name(name) == fallback

@@ -189,3 +189,57 @@ def test_delete_is_idempotent(store):
     store.delete(stored.stored_name)
     store.delete("f" * 32 + ".png")  # never stored
     assert listing(store) == []
+
+
+# --- The sweep of what interrupted uploads leave behind -------------------------------------------
+
+def _aged(path, seconds: float):
+    old = path.stat().st_mtime - seconds
+    os.utime(path, (old, old))
+    return path
+
+
+def _left_behind(store, tmp_name=".upload-abc123", stored_name="ab" * 16 + ".pdf", age=7200):
+    store.root.mkdir(parents=True, exist_ok=True)
+    partial = store.root / tmp_name
+    partial.write_bytes(b"%PDF-half")
+    stored = store.root / stored_name
+    stored.write_bytes(samples.PDF)
+    return _aged(partial, age), _aged(stored, age)
+
+
+def test_sweep_removes_an_old_partial_upload_and_an_old_file_no_row_names(store):
+    partial, orphan = _left_behind(store)
+    report = store.sweep(lambda names: set(), grace_seconds=3600)
+    assert report.partial == [(partial.name, 9)] and report.orphans == [(orphan.name, len(samples.PDF))]
+    assert listing(store) == []
+
+
+def test_sweep_keeps_files_of_an_upload_still_in_progress(store):
+    """Younger than the grace period: another worker may be writing or about to commit it."""
+    _left_behind(store, age=60)
+    asked = []
+    report = store.sweep(lambda names: asked.append(names) or set(), grace_seconds=3600)
+    assert report.removed == [] and len(listing(store)) == 2
+    assert asked == []  # and the database was not even asked
+
+
+def test_sweep_keeps_a_file_a_row_names(store):
+    partial, named = _left_behind(store)
+    report = store.sweep(lambda names: names & {named.name}, grace_seconds=3600)
+    assert report.orphans == [] and listing(store) == [named.name]
+
+
+def test_sweep_dry_run_lists_without_removing(store):
+    _left_behind(store)
+    report = store.sweep(lambda names: set(), grace_seconds=3600, dry_run=True)
+    assert len(report.removed) == 2 and len(listing(store)) == 2
+
+
+def test_sweep_leaves_foreign_files_alone(store):
+    store.root.mkdir(parents=True)
+    foreign = store.root / "README.txt"
+    foreign.write_text("x")
+    _aged(foreign, 7200)
+    assert store.sweep(lambda names: set(), grace_seconds=3600).removed == []
+    assert listing(store) == ["README.txt"]
