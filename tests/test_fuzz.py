@@ -36,13 +36,8 @@ _ID_OF = {"line_id": ScoreLine, "commitment_id": Commitment, "evidence_id": Evid
           "document_id": NominationDocument, "registration_id": Registration, "link_id": DisplayLink,
           "unit_id": Unit, "subject_id": ScoreLine}
 
-# 500s found in other helpers' areas; the lead removes these marks after the merge.
-_VIEW_SQUARED = ("scoreboard area: view=² gives ValueError: invalid literal for int() with base 10: '²' at "
-                 "portal/scoreboard/views.py:42 (_view_arg checks str.isdigit, then int())")
-KNOWN_500: dict[str, str] = {
-    "GET /scoreboard/": _VIEW_SQUARED,
-    "GET /scoreboard/table": _VIEW_SQUARED,
-}
+# Routes known to answer 500 for an odd value, each with its reason (none today; a new entry needs a fix).
+KNOWN_500: dict[str, str] = {}
 
 
 def _rules():
