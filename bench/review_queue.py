@@ -30,6 +30,7 @@ def fill(app, items: int, units: int) -> dict:
     rng = random.Random(4)
     with app.app_context():
         import_directory(DATA_2025, 2025)
+        db.session.commit()
         campaign = db.session.execute(sa.select(Campaign)).scalar_one()
         campaign.is_current = True
         clusters = db.session.execute(sa.select(Cluster.id)).scalars().all()

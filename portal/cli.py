@@ -14,13 +14,11 @@ from portal.extensions import db
 from portal.models import Role
 from portal.reference.importer import ImportFailed, import_directory
 
-
 def _read_password(from_stdin: bool) -> str:
     """The password from standard input (one line) or a hidden prompt, never from the command line."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
-
 
 def _backup_step(step, path: Path) -> dict:
     """Run backup or restore against the upload store; a refusal is printed and exits 1."""
@@ -33,25 +31,19 @@ def _backup_step(step, path: Path) -> dict:
         click.echo(str(exc), err=True)
         sys.exit(1)
 
-
-# Files untouched for less long may belong to an upload still in progress in another worker.
-DEFAULT_SWEEP_GRACE_SECONDS = 3600
-
-
 def sweep_uploads(app: Flask, dry_run: bool = False):
     """Remove partial uploads and stored files no row names, older than the grace period."""
     from portal.backup import referenced_files
     from portal.uploads import FileStore
 
-    grace = app.config.get("UPLOAD_SWEEP_GRACE_SECONDS", DEFAULT_SWEEP_GRACE_SECONDS)
+    grace = app.config["UPLOAD_SWEEP_GRACE_SECONDS"]
     with app.app_context():
         return FileStore(app.config["UPLOAD_DIR"]).sweep(referenced_files, grace, dry_run=dry_run)
-
 
 def sweep_uploads_at_start(app: Flask) -> None:
     """The start-up sweep: cheap (a folder listing; the database only when an old file is found)
     and never in the way of starting: a failure is logged and the portal starts anyway."""
-    if not app.config.get("UPLOAD_SWEEP_ON_START", True):
+    if not app.config["UPLOAD_SWEEP_ON_START"]:
         return
     try:
         report = sweep_uploads(app)
@@ -63,7 +55,6 @@ def sweep_uploads_at_start(app: Flask) -> None:
                            len(report.partial), len(report.orphans), report.size,
                            ", ".join(name for name, _size in report.removed))
 
-
 def init_cli(app: Flask) -> None:
     @app.cli.command("import")
     @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=DATA_2025)
@@ -73,6 +64,7 @@ def init_cli(app: Flask) -> None:
         """Import clusters, units, criteria and award types; nothing is written if any row is wrong."""
         try:
             summary = import_directory(directory, year)
+            db.session.commit()
         except ImportFailed as failure:
             for problem in failure.problems:
                 click.echo(str(problem), err=True)
@@ -90,6 +82,7 @@ def init_cli(app: Flask) -> None:
 
         try:
             count = import_classifications(path)
+            db.session.commit()
         except ImportFailed as failure:
             for problem in failure.problems:
                 click.echo(str(problem), err=True)

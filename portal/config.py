@@ -41,6 +41,8 @@ class DefaultConfig:
     REVIEW_OVERDUE_DAYS = 7  # queue items waiting longer are flagged
     QUEUE_POLL_SECONDS = 5
     BADGE_POLL_SECONDS = 15
+    UPLOAD_SWEEP_GRACE_SECONDS = 3600  # partial or unreferenced files younger than this are left alone
+    UPLOAD_SWEEP_ON_START = True
 
 
 def _secret_key(instance_path: Path) -> str:

@@ -10,6 +10,7 @@ from portal.auth import sessions
 from portal.extensions import db
 from portal.models import Role, Unit, User
 from portal.workflow import WorkflowError
+from portal.workspace.services import prepare_officer_workspace
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 8
@@ -47,7 +48,7 @@ def create_user(username: str, full_name: str, role: Role, password: str, unit_c
     user = User(username=username, full_name=full_name.strip(), role=role, unit=unit)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    prepare_officer_workspace(user)
     return user
 
 

@@ -55,16 +55,6 @@ def add_files(line: ScoreLine, user: User, uploads: list[Upload], store: FileSto
     return rows
 
 
-def commit_or_remove_files(rows: list, store: FileStore) -> None:
-    """Commit; if the database refuses, remove the files just stored so nothing is orphaned."""
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for row in rows:
-            if row.stored_name:
-                store.delete(row.stored_name)
-        raise
 
 
 @dataclass

@@ -56,5 +56,4 @@ def import_classifications(path: Path) -> int:
             db.session.add(PastClassification(unit_id=unit_id, year=year, classification=classification))
         else:
             row.classification = classification
-    db.session.commit()
     return len(records)

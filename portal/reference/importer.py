@@ -29,6 +29,7 @@ from portal.models import (
     Unit,
     UnitKind,
 )
+from portal.workspace.services import prepare_officers_workspaces
 
 FILE_PATTERNS = {
     "clusters": "clusters-{year}.csv",
@@ -354,25 +355,26 @@ def default_campaign(year: int) -> Campaign:
 
 
 def import_directory(directory: Path, year: int) -> Summary:
-    """Validate, then write everything in one transaction (insert or update by code)."""
+    """Validate, then write everything in the caller's transaction (insert or update by code)."""
     campaign = db.session.execute(db.select(Campaign).where(Campaign.year == year)).scalar_one_or_none()
-    parsed = parse_directory(directory, year, campaign.scale if campaign else Decimal(100))
-    try:
-        if campaign is None:
-            campaign = default_campaign(year)
-            db.session.add(campaign)
-        clusters = _upsert(Cluster, parsed.clusters, {})
-        units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]))
-                 for u in parsed.units]
-        _upsert(Unit, units, {})
-        _write_criteria(campaign, parsed.criteria)
-        _upsert(AwardType, [dict(a, position=i) for i, a in enumerate(parsed.award_types)],
-                {"campaign": campaign})
-        live.bump(live.SCOREBOARD)  # names, clusters and criteria show on the scoreboard: re-render it
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    return write_reference(parse_directory(directory, year, campaign.scale if campaign else Decimal(100)), year)
+
+
+def write_reference(parsed: Parsed, year: int) -> Summary:
+    """Write reference data that :func:`parse_directory` validated into ``year``'s campaign."""
+    campaign = db.session.execute(db.select(Campaign).where(Campaign.year == year)).scalar_one_or_none()
+    if campaign is None:
+        campaign = default_campaign(year)
+        db.session.add(campaign)
+    clusters = _upsert(Cluster, parsed.clusters, {})
+    units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]))
+             for u in parsed.units]
+    _upsert(Unit, units, {})
+    _write_criteria(campaign, parsed.criteria)
+    _upsert(AwardType, [dict(a, position=i) for i, a in enumerate(parsed.award_types)],
+            {"campaign": campaign})
+    prepare_officers_workspaces(campaign)  # a new year imported after the accounts exist
+    live.bump(live.SCOREBOARD)  # names, clusters and criteria show on the scoreboard: re-render it
     return Summary({"clusters": len(parsed.clusters), "units": len(parsed.units),
                     "criteria": len(parsed.criteria), "award_types": len(parsed.award_types)})
 

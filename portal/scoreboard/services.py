@@ -125,7 +125,6 @@ def rendered(campaign: Campaign, variant: str, version: int, build: Callable[[li
     db.session.execute(sa.delete(RenderedScoreboard).where(
         RenderedScoreboard.campaign_id == campaign.id, RenderedScoreboard.variant == variant,
         RenderedScoreboard.version < version - KEEP_VERSIONS))
-    db.session.commit()
     return entry
 
 

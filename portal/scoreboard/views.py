@@ -82,8 +82,10 @@ def _live(campaign, view: str, live_view: bool, version: int, state=None):
                                        view=view))
         return render_template("scoreboard/_live.html", view=view, version=version, table=table)
 
-    return services.rendered(campaign, variant, version, build,
-                             lambda: services.visible_rows(campaign, live_view, state))
+    entry = services.rendered(campaign, variant, version, build,
+                              lambda: services.visible_rows(campaign, live_view, state))
+    db.session.commit()  # the rendered table is kept for every worker (a cache fill, not a change)
+    return entry
 
 
 @bp.get("/")

@@ -15,7 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import workflow
 from portal.access import Action, ensure
+from portal.campaign.services import current_campaign
 from portal.extensions import db
+from portal.formatting import fmt_date, fmt_points
 from portal.models import (
     Campaign,
     Commitment,
@@ -25,13 +27,13 @@ from portal.models import (
     ProgressNote,
     Registration,
     RegistrationState,
+    Role,
     ScoreLine,
     ScoreState,
     Unit,
     User,
     utcnow,
 )
-from portal.formatting import fmt_date, fmt_points
 from portal.scoring import check_campaign_open, check_score_editable, parse_score
 from portal.workflow import Conflict, WorkflowError, flush_or_conflict
 
@@ -74,6 +76,25 @@ def ensure_workspace(unit: Unit, campaign: Campaign) -> Registration:
              "version": 1, "created_at": now, "updated_at": now}
             for criterion_id, _kind in leaves])
     return registration
+
+
+def prepare_officers_workspaces(campaign: Campaign) -> int:
+    """Every unit with an active officer gets its workspace in ``campaign`` (a campaign imported or
+    copied after the accounts exist); returns how many units were prepared."""
+    db.session.flush()
+    units = db.session.execute(db.select(Unit).where(Unit.id.in_(
+        db.select(User.unit_id).where(User.role == Role.UNIT_OFFICER, User.active.is_(True))))).scalars().all()
+    for unit in units:
+        ensure_workspace(unit, campaign)
+    return len(units)
+
+
+def prepare_officer_workspace(user: User) -> None:
+    """A new officer's account comes with the unit's workspace in the current campaign."""
+    campaign = current_campaign()
+    if user.role is Role.UNIT_OFFICER and user.unit is not None and campaign is not None:
+        db.session.flush()
+        ensure_workspace(user.unit, campaign)
 
 
 def registration_of(unit: Unit, campaign: Campaign) -> Registration | None:

@@ -32,6 +32,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_real_2025_data_imports(app):
     summary = import_directory(DATA_2025, 2025)
+    db.session.commit()
     assert summary.counts == {"clusters": 3, "units": 16, "criteria": 34, "award_types": 7}
     groups = db.session.execute(
         db.select(Criterion).where(Criterion.kind == CriterionKind.GROUP).order_by(Criterion.position)
@@ -48,9 +49,11 @@ def test_real_2025_data_imports(app):
 
 def test_importing_twice_updates_instead_of_duplicating(app, data_dir):
     import_directory(data_dir, 2025)
+    db.session.commit()
     before = counts()
     edit(data_dir / "units-2025.csv", "Ban Tổ chức Thành ủy Biên Hòa", "Ban Tổ chức Thành ủy Biên Hòa (mới)")
     import_directory(data_dir, 2025)
+    db.session.commit()
     assert counts() == before
     assert db.session.execute(db.select(Unit.name).where(Unit.code == "BH")).scalar_one().endswith("(mới)")
 
@@ -127,16 +130,17 @@ def test_missing_file_is_reported(app, data_dir):
     assert counts()["Unit"] == 0
 
 
-def test_a_failing_write_leaves_nothing(app, data_dir, monkeypatch):
-    """Validation passed, then the database refuses a row: the transaction is rolled back whole."""
+def test_a_failing_write_leaves_nothing(app, runner, data_dir, monkeypatch):
+    """Validation passed, then the database refuses a row: the import command commits nothing."""
     import portal.reference.importer as importer
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importer, "_write_criteria", broken)
-    with pytest.raises(RuntimeError):
-        import_directory(data_dir, 2025)
+    result = runner.invoke(args=["import", str(data_dir), "--year", "2025"])
+    assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
+    db.session.rollback()
     assert all(n == 0 for n in counts().values())
 
 
@@ -159,6 +163,7 @@ def test_import_earlier_classifications(runner, app, tmp_path):
     from portal.models import PastClassification
 
     import_directory(DATA_2025, 2025)
+    db.session.commit()
     good = tmp_path / "classifications.csv"
     good.write_text("unit_code,year,classification\nBH,2023,excellent\nBH,2024,good\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"

@@ -74,6 +74,7 @@ def test_a_renamed_unit_appears_on_the_scoreboard_after_a_reference_import(clien
         writer.writeheader()
         writer.writerows(rows)
     import_directory(directory, 2025)
+    db.session.commit()
     assert "<strong>Biên Hòa mới</strong>" in client.get("/scoreboard/").get_data(as_text=True)
 
 
