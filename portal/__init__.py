@@ -55,10 +55,12 @@ def _init_extensions(app: Flask) -> None:
     from portal.auth.sessions import load as load_user
     from portal.auth.throttle import init_throttle
     from portal.db_setup import init_database
+    from portal.textguard import init_text_guard
     from portal.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     init_database(app)
+    init_text_guard()
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
