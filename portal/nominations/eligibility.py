@@ -45,7 +45,7 @@ def _past_classifications(unit: Unit, campaign: Campaign, years: int) -> dict[in
     for earlier in db.session.execute(sa.select(Campaign).where(
             Campaign.year.in_(wanted), Campaign.state == CampaignState.CLOSED)).scalars():
         standing = next((s for s in compute_standings(earlier).units if s.unit.id == unit.id), None)
-        if standing is not None:
+        if standing is not None and standing.complete:
             found[earlier.year] = standing.classification
     return found
 
@@ -60,6 +60,11 @@ def check(nomination: Nomination) -> list[RuleResult]:
         if standing is None or standing.total_items == 0 or standing.approved_items == 0:
             results.append(RuleResult("cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
                                       _("no approved score yet"), UNKNOWN))
+        elif not standing.complete:  # a rank from a scorecard still under review may change
+            results.append(RuleResult(
+                "cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
+                _("provisional rank %(n)s (%(a)s of %(t)s items reviewed)", n=standing.cluster_rank,
+                  a=standing.approved_items, t=standing.total_items), UNKNOWN))
         else:
             results.append(RuleResult(
                 "cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
@@ -70,6 +75,10 @@ def check(nomination: Nomination) -> list[RuleResult]:
         if standing is None or standing.approved_items == 0:
             results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
                                       _("no approved score yet"), UNKNOWN))
+        elif not standing.complete:  # a unit is classified only once its scorecard is fully reviewed
+            results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
+                                      _("not yet classifiable (%(a)s of %(t)s items reviewed)",
+                                        a=standing.approved_items, t=standing.total_items), UNKNOWN))
         else:
             ok = CLASSIFICATION_ORDER.index(standing.classification) <= CLASSIFICATION_ORDER.index(wanted)
             results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),

@@ -9,7 +9,7 @@ from portal.models import (Classification, Nomination, NominationState, PastClas
 from portal.nominations import eligibility, services
 from portal.workflow import WorkflowError
 from tests import factories
-from tests.nominations.conftest import approve_all, award
+from tests.helpers import approve_all, award
 
 
 def nomination_for(unit, code, **kw):
@@ -40,7 +40,7 @@ def test_rank_and_classification(app, campaign, units, fraction, rule, expected)
 
 
 def test_rank_not_met_when_another_unit_leads_the_cluster(app, campaign, units):
-    from tests.nominations.conftest import approve_all as give
+    from tests.helpers import approve_all as give
     from portal.models import Unit
 
     rival = db.session.execute(db.select(Unit).where(Unit.cluster_id == units[0].cluster_id, Unit.id != units[0].id)).scalars().first()
@@ -129,3 +129,22 @@ def test_the_database_keeps_one_vote_per_member(app, campaign, units):
     with pytest.raises(sqlalchemy.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+@pytest.mark.parametrize("rule", ["cluster_rank", "classification"])
+def test_a_unit_still_under_review_is_neither_ranked_nor_classified_for_an_award(app, campaign, units, rule):
+    """Every item at its maximum but one not yet approved: rank and classification are provisional,
+    so the rule is "unknown", never "met" (a unit is classified only once fully reviewed)."""
+    import sqlalchemy as sa
+
+    from portal.models import ScoreLine, ScoreState
+
+    approve_all(units[0], campaign, Decimal(1))
+    pending = db.session.execute(sa.select(ScoreLine).where(
+        ScoreLine.unit_id == units[0].id, ScoreLine.state == ScoreState.APPROVED).limit(1)).scalar_one()
+    pending.state, pending.approved_score = ScoreState.SUBMITTED, None
+    db.session.flush()
+    n = nomination_for(units[0], "CTD-BTCTW")
+    result = next(r for r in eligibility.check(n) if r.rule == rule)
+    assert result.outcome == "unknown"
+    assert "21" in result.actual and "22" in result.actual  # the progress is said
