@@ -9,6 +9,7 @@ from portal.accounts import services
 from portal.actions import perform
 from portal.auth import sessions
 from portal.auth.forms import EmptyForm
+from portal.collation import vi_key
 from portal.extensions import db
 from portal.models import Role, User
 
@@ -19,9 +20,9 @@ admin_only = roles_required(Role.ADMIN)
 @bp.get("/users")
 @admin_only
 def users():
-    accounts = db.session.execute(
-        db.select(User).options(joinedload(User.unit)).order_by(User.role, User.username)
-    ).scalars().all()
+    accounts = db.session.execute(db.select(User).options(joinedload(User.unit))).scalars().all()
+    roles = list(Role)
+    accounts.sort(key=lambda u: (roles.index(u.role), vi_key(u.full_name), u.username))
     return render_template("admin/users.html", users=accounts, live_sessions=sessions.live_counts())
 
 

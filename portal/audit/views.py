@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from portal.access import roles_required
 from portal.audit.services import verify_chain
+from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.models import AuditEvent, Role, Unit, User
 from portal.parsing import optional_date, positive_int
@@ -40,8 +41,8 @@ def events():
     choices = {
         "actions": db.session.execute(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all(),
         "kinds": db.session.execute(sa.select(AuditEvent.subject_type).distinct()).scalars().all(),
-        "actors": db.session.execute(sa.select(User).order_by(User.full_name)).scalars().all(),
-        "units": db.session.execute(sa.select(Unit).order_by(Unit.code)).scalars().all(),
+        "actors": vi_sorted(db.session.execute(sa.select(User)).scalars().all(), key=lambda u: u.full_name),
+        "units": vi_sorted(db.session.execute(sa.select(Unit)).scalars().all(), key=lambda u: u.name),
     }
     verification = verify_chain() if args.get("verify") else None
     return render_template("audit/events.html", rows=rows[:PER_PAGE], has_more=len(rows) > PER_PAGE, page=page,

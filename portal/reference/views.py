@@ -4,6 +4,7 @@ from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from portal.campaign.services import current_campaign
+from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.models import AwardType, Cluster, Criterion, Unit
 
@@ -13,13 +14,12 @@ bp = Blueprint("reference", __name__)
 @bp.get("/units")
 @login_required
 def units():
-    clusters = db.session.execute(
-        db.select(Cluster).options(selectinload(Cluster.units)).order_by(Cluster.code)
-    ).scalars().all()
-    unclustered = db.session.execute(
-        db.select(Unit).where(Unit.cluster_id.is_(None)).order_by(Unit.code)
-    ).scalars().all()
-    return render_template("reference/units.html", clusters=clusters, unclustered=unclustered)
+    clusters = vi_sorted(db.session.execute(
+        db.select(Cluster).options(selectinload(Cluster.units))).scalars().all(), key=lambda c: c.name)
+    members = {c.id: vi_sorted(c.units, key=lambda u: u.name) for c in clusters}
+    unclustered = vi_sorted(db.session.execute(
+        db.select(Unit).where(Unit.cluster_id.is_(None))).scalars().all(), key=lambda u: u.name)
+    return render_template("reference/units.html", clusters=clusters, members=members, unclustered=unclustered)
 
 
 @bp.get("/criteria")

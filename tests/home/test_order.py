@@ -26,3 +26,25 @@ def test_queue_unit_filter_lists_units_in_vietnamese_order(client, campaign, log
 
     names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', options)
     assert len(names) > 5 and names == sorted(names, key=vi_key)
+
+
+def test_reference_units_and_accounts_and_audit_filters_in_vietnamese_order(client, login_as, campaign):
+    """Lists of units and people read in dictionary order: "Tân Phú" before "Thống Nhất" (their codes
+    sort the other way), "Ân" after "An", "Đ" after every "D"."""
+    from portal.models import Role
+
+    login_as(Role.ADMIN)
+    units_page = client.get("/reference/units").get_data(as_text=True)
+    assert units_page.index("Huyện ủy Tân Phú") < units_page.index("Huyện ủy Thống Nhất")
+    from tests import factories
+    from portal.extensions import db
+
+    for name in ("Đặng Văn Ba", "Dương Thị An", "Ân Văn Cường", "An Thị Dung"):
+        factories.gen_user(role=Role.REVIEWER, full_name=name)
+    db.session.commit()
+    accounts = client.get("/admin/users").get_data(as_text=True)
+    positions = [accounts.index(n) for n in ("An Thị Dung", "Ân Văn Cường", "Dương Thị An", "Đặng Văn Ba")]
+    assert positions == sorted(positions)
+    audit = client.get("/admin/audit/").get_data(as_text=True)
+    positions = [audit.index(n) for n in ("An Thị Dung", "Ân Văn Cường", "Dương Thị An", "Đặng Văn Ba")]
+    assert positions == sorted(positions)
