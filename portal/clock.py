@@ -31,7 +31,3 @@ def today() -> date:
 def local(moment: datetime) -> datetime:
     """An aware moment shown in the province's time zone."""
     return moment.astimezone(TZ)
-
-
-def local_date(moment: datetime) -> date:
-    return local(moment).date()

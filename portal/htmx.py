@@ -1,7 +1,7 @@
 """Everything about htmx requests in one place: header names and the page-or-partial decision."""
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, request
 
 HX_REQUEST = "HX-Request"
 HX_TARGET = "HX-Target"
@@ -28,12 +28,6 @@ def wants_partial(target_id: str) -> bool:
     )
 
 
-def render_page_or_partial(page: str, partial: str, target_id: str, **context) -> Response:
-    """Render the partial for an htmx request aimed at it, the whole page otherwise."""
-    template = partial if wants_partial(target_id) else page
-    response = Response(render_template(template, **context))
-    response.headers.add("Vary", HX_REQUEST)
-    return response
 
 
 def client_redirect(location: str, status: int = 200) -> Response:

@@ -54,8 +54,6 @@ class Unit(TimestampMixin, Base):
         """The provincial board runs the campaign; it is not ranked."""
         return self.kind is not UnitKind.PROVINCIAL_BOARD
 
-    def is_valid_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
