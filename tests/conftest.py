@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.db_setup import rebuild_schema
 from portal.extensions import db
-from portal.models import Base, Role
+from portal.models import Base, Role, Unit
+from portal.workspace.services import ensure_workspace
 from tests import factories
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,3 +111,20 @@ def login_as(client, app):
         return user
 
     return _login_as
+
+
+@pytest.fixture
+def units(campaign):
+    """Two real units of the 2025 data (Biên Hòa, Long Khánh), each with its workspace rows."""
+    unit_a = db.session.execute(db.select(Unit).where(Unit.code == "BH")).scalar_one()
+    unit_b = db.session.execute(db.select(Unit).where(Unit.code == "LK")).scalar_one()
+    for unit in (unit_a, unit_b):
+        ensure_workspace(unit, campaign)
+    db.session.commit()
+    return unit_a, unit_b
+
+
+@pytest.fixture
+def officers(units):
+    """One officer account for each of the two units."""
+    return [factories.gen_user(role=Role.UNIT_OFFICER, unit=unit) for unit in units]

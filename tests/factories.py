@@ -1,14 +1,17 @@
 """Short data factories: ``gen_<thing>(**overrides)``; each adds to the session and flushes."""
 from __future__ import annotations
 
+import copy
+import functools
 import itertools
 from datetime import date, timedelta
 
 from werkzeug.security import generate_password_hash
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Campaign, CampaignState, Cluster, Role, Unit, UnitKind, User
-from portal.reference.importer import import_directory
+from portal.reference.importer import Parsed, parse_directory, write_reference
 
 PASSWORD = "correct horse 2025"
 # A cheap hash keeps the suite fast; the real default (scrypt) is tested in test_accounts.
@@ -67,7 +70,7 @@ def _prepare_workspace(unit: Unit) -> None:
 
 
 def gen_campaign(**kw) -> Campaign:
-    today = date.today()
+    today = clock.today()
     campaign = Campaign(**{
         "year": 2025, "name": "Phong trào thi đua năm 2025", "state": CampaignState.OPEN, "is_current": True,
         "registration_deadline": today + timedelta(days=20),
@@ -79,10 +82,18 @@ def gen_campaign(**kw) -> Campaign:
     return campaign
 
 
-def gen_campaign_2025() -> Campaign:
-    """The real 2025 reference data through the importer, opened as the current campaign."""
+@functools.cache
+def reference_2025() -> Parsed:
+    """The real 2025 files, read and validated once per test session (each test's empty database
+    knows no other cluster, so the result is the same every time)."""
     from portal.demo.services import DATA_2025
 
+    return parse_directory(DATA_2025, 2025)
+
+
+def gen_campaign_2025() -> Campaign:
+    """The real 2025 reference data through the importer, opened as the current campaign."""
     gen_campaign()
-    import_directory(DATA_2025, 2025)
+    write_reference(copy.deepcopy(reference_2025()), 2025)
+    db.session.commit()
     return db.session.execute(db.select(Campaign).where(Campaign.year == 2025)).scalar_one()

@@ -3,7 +3,7 @@ import pytest
 
 from portal.access import Action, Denied, decide, ensure
 from portal.extensions import db
-from portal.models import Role, Unit, User
+from portal.models import Role, User
 from tests import factories
 
 # (role, action, on own unit?, expected: None = allowed, else HTTP status)

@@ -72,7 +72,7 @@ def _empty_everything(app):
 
 
 def test_a_backup_taken_while_the_portal_writes_is_one_moment(runner, app, tmp_path):
-    from tests.review.test_audit import Appender
+    from tests.helpers import Appender
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with Appender(app) as writer:

@@ -6,9 +6,9 @@ from portal.extensions import db
 from portal.models import Nomination, NominationState, Role, Unit
 from portal.ceremony import services as scoreboard
 from tests import factories, samples
-from tests.browser.conftest import screenshot
-from tests.browser.test_sign_in import sign_in
-from tests.nominations.conftest import approve_all, award
+from tests.browser.pages import screenshot
+from tests.browser.pages import sign_in
+from tests.helpers import approve_all, award
 
 
 def test_nomination_cycle(browser, live_server, campaign, tmp_path):

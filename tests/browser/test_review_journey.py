@@ -6,10 +6,10 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import Role, ScoreState, Unit
 from tests import factories
-from tests.browser.conftest import screenshot
-from tests.browser.test_sign_in import sign_in
+from tests.browser.pages import screenshot
+from tests.browser.pages import sign_in
 from portal.workspace.services import ensure_workspace
-from tests.workspace.conftest import line_of
+from tests.helpers import line_of
 
 
 def test_submit_return_resubmit_approve(browser, live_server, campaign):

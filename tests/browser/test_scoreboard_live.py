@@ -5,17 +5,16 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Role, ScoreState, Unit
-from portal.review import services as review
 from portal.ceremony import services as scoreboard
 from portal.scoreboard.services import read_state
 from portal.workspace.services import ensure_workspace
 from tests import factories
-from tests.browser.conftest import ARTIFACTS, screenshot
-from tests.browser.test_sign_in import sign_in
-from tests.review.conftest import submit
+from tests.browser.pages import screenshot
+from tests.browser.pages import sign_in
+from tests.helpers import submit
 from tests.scoreboard.helpers import set_lines
 from tests.scoreboard.helpers import unit as unit_of
-from tests.workspace.conftest import line_of
+from tests.helpers import line_of
 
 
 def test_the_scoreboard_updates_when_a_reviewer_approves(browser, live_server, campaign):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import Role, Unit
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.pages import screenshot, sign_in
 
 HOME_HEADINGS = {
     Role.UNIT_OFFICER: "Tiến độ theo nhóm nhiệm vụ",
@@ -17,11 +17,6 @@ HOME_HEADINGS = {
 }
 
 
-def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])

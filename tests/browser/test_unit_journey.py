@@ -1,15 +1,14 @@
 """A unit officer's year in the browser: pledge → evidence → self-score → submit."""
-import re
 
 from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Role, ScoreState, Unit
 from tests import factories, samples
-from tests.browser.conftest import ARTIFACTS, screenshot
-from tests.browser.test_sign_in import sign_in
+from tests.browser.pages import screenshot
+from tests.browser.pages import sign_in
 from portal.workspace.services import ensure_workspace
-from tests.workspace.conftest import line_of
+from tests.helpers import line_of
 
 
 def test_officer_pledges_uploads_scores_and_submits(page, campaign, tmp_path):

@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Nomination, NominationDocument, NominationState, PastClassification, Role
 from portal.models import Classification, Vote
 from tests import factories, samples
-from tests.nominations.conftest import approve_all, award
+from tests.helpers import approve_all, award
 
 
 def start(client, award_code) -> Nomination:

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import AwardLevel, Nomination, NominationState, Role, Unit, VoteChoice
 from portal.nominations import services
 from tests import factories
-from tests.nominations.conftest import award
+from tests.helpers import award
 
 S = NominationState
 

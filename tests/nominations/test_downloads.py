@@ -4,7 +4,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Nomination, NominationState, Role
-from tests.nominations.conftest import award, pdf_upload
+from tests.helpers import award, pdf_upload
 
 
 @pytest.fixture

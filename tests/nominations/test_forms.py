@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.models import AuditEvent, Nomination, NominationDocument, NominationState, Role, Vote
 from tests import factories
-from tests.nominations.conftest import award
+from tests.helpers import award
 
 FILLED = {"nominee_name": "Nguyễn Thị Hoa", "nominee_position": "Phó Trưởng ban Tổ chức",
           "service_years": "12", "achievements": "Hoàn thành xuất sắc nhiệm vụ năm 2025."}

@@ -1,33 +1,6 @@
-from decimal import Decimal
-
 import pytest
 
-from portal.extensions import db
-from portal.models import Evidence, Role
-from portal.clock import today as local_today
-from portal.workspace.services import submit_score_line
-from tests import factories
-from tests.workspace.conftest import commitment_of, fresh, line_of, units  # noqa: F401  (fixture)
-
-HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def officers(units):
-    return [factories.gen_user(role=Role.UNIT_OFFICER, unit=unit) for unit in units]
-
-
-def submit(line, officer, score="3", explanation="Đã hoàn thành theo kế hoạch", evidence=True):
-    """Put a line through the officer's real submission service."""
-    line.self_score, line.explanation = Decimal(score), explanation
-    if evidence:
-        db.session.add(Evidence(campaign_id=line.campaign_id, unit_id=line.unit_id, criterion_id=line.criterion_id,
-                                doc_number="12-BC/BTC", doc_date=local_today(), doc_issuer="Ban Tổ chức",
-                                title="Báo cáo kết quả", uploaded_by_id=officer.id))
-    db.session.flush()
-    submit_score_line(line, officer, local_today())
-    db.session.commit()
-    return line
+from tests.helpers import line_of, submit
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import pytest
 from flask import url_for
 
 from portal.models import Role, ScoreState
-from tests.review.conftest import HX, fresh
+from tests.helpers import HX, fresh
 
 
 def review_routes(app, line_id):

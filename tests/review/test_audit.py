@@ -7,6 +7,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Role
 from portal.review import services
 from tests import factories
+from tests.helpers import Appender
 
 
 @pytest.fixture
@@ -84,41 +85,6 @@ def test_audit_page_filters_and_verifies(client, login_as, decided):
     assert "toàn vẹn" in page
 
 
-class Appender:
-    """A thread appending audit events, each in its own committed transaction, until stopped."""
-
-    def __init__(self, app):
-        import threading
-
-        self.app, self.stop, self.count = app, threading.Event(), 0
-        self.started = threading.Barrier(2)
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.error = None
-
-    def run(self):
-        from portal.audit.services import append
-
-        with self.app.app_context():
-            try:
-                self.started.wait()
-                while not self.stop.is_set():
-                    append("test.write", "unit", self.count)
-                    db.session.commit()
-                    self.count += 1
-            except BaseException as exc:  # reported by the test
-                self.error = exc
-            finally:
-                db.session.remove()
-
-    def __enter__(self):
-        self.thread.start()
-        self.started.wait()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(30)
-        assert self.error is None, self.error
 
 
 def test_verify_while_the_portal_writes_raises_no_false_alarm(app, runner):

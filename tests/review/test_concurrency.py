@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import Comment, Role, ScoreState
 from portal.workspace.services import submit_score_line
 from tests import factories
-from tests.review.conftest import HX, fresh, line_of, submit
+from tests.helpers import HX, fresh, line_of, submit
 from tests.review.parallel import at_once, signed_in_client
 
 TRIALS = 20

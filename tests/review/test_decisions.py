@@ -8,7 +8,7 @@ from portal.models import AuditEvent, Comment, Evidence, Notification, Registrat
 from portal.review import services
 from portal.workflow import WorkflowError
 from tests import factories
-from tests.review.conftest import HX, commitment_of, fresh, line_of, submit
+from tests.helpers import HX, commitment_of, fresh, line_of
 
 
 def snapshot(line):

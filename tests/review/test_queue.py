@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from portal import live
 from portal.extensions import db
 from portal.models import Evidence, QueueItem, Role, utcnow
-from tests.review.conftest import HX, line_of, submit
+from tests.helpers import HX, line_of, submit
 
 
 def rows_in(page: str) -> list[str]:
@@ -94,7 +94,7 @@ def _user():
 
 
 def test_paging(client, login_as, units, officers):
-    from tests.review.conftest import submit as do_submit
+    from tests.helpers import submit as do_submit
 
     codes = ["1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"]
     for code in codes:

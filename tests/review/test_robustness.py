@@ -5,7 +5,7 @@ from datetime import timedelta
 from portal.extensions import db
 from portal.models import CampaignState, Role, ScoreState
 from portal.clock import today as local_today
-from tests.review.conftest import HX, fresh, line_of
+from tests.helpers import HX, fresh
 
 
 @pytest.mark.parametrize("url", ["/unit/score-lines/99999999999999999999", "/evidence/99999999999999999999/download",
@@ -29,7 +29,7 @@ def test_a_malformed_version_is_refused_not_ignored(client, login_as, submitted)
 
 
 def test_missing_commitment_fields_are_a_message(client, login_as, units):
-    from tests.workspace.conftest import commitment_of
+    from tests.helpers import commitment_of
 
     login_as(Role.UNIT_OFFICER, unit=units[0])
     client.get("/unit/")

@@ -8,7 +8,6 @@ from portal import live
 from portal.ceremony.stages import stage_for
 from portal.extensions import db
 from portal.models import Role
-from portal.ceremony import services
 from portal.scoreboard.services import read_state
 from tests import factories
 

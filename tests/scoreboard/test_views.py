@@ -5,12 +5,12 @@ import sqlalchemy as sa
 
 from portal import live
 from portal.extensions import db
-from portal.models import RenderedScoreboard, Role, ScoreState, Unit
+from portal.models import RenderedScoreboard, Role, ScoreState
 from portal.review import services as review
 from portal.ceremony import services
 from tests import factories
-from tests.review.conftest import submit
-from tests.workspace.conftest import line_of, units  # noqa: F401  (fixture)
+from tests.helpers import submit
+from tests.helpers import line_of
 
 
 @pytest.fixture

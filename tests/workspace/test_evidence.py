@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import Evidence, ScoreState
 from portal.clock import today as local_today
 from tests import samples
-from tests.workspace.conftest import HX, fresh, line_of
+from tests.helpers import HX, fresh, line_of
 
 
 def upload(client, line, *files, htmx=True):

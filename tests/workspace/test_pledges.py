@@ -5,7 +5,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Commitment, ProgressNote, RegistrationState
 from portal.clock import today as local_today
-from tests.workspace.conftest import HX, commitment_of, fresh
+from tests.helpers import HX, commitment_of, fresh
 
 
 def post_pledge(client, c, text="Ban hành kế hoạch đúng hạn", value="", unit="", version=None, htmx=True):

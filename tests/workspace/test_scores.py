@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Evidence, ScoreState
 from portal.clock import today as local_today
 from portal.workspace.services import build_scorecard
-from tests.workspace.conftest import HX, fresh, line_of
+from tests.helpers import HX, fresh, line_of
 
 
 def post_score(client, line, score, explanation="Đã hoàn thành, có kế hoạch số 12-KH/BTCTU", version=None, htmx=True):

@@ -6,10 +6,9 @@ import io
 import pytest
 
 from portal.extensions import db
-from portal.models import Comment, Commitment, Evidence, Notification, ProgressNote, Role, ScoreLine
-from portal.clock import today as local_today
+from portal.models import Comment, Commitment, Evidence, ProgressNote, Role, ScoreLine
 from tests import samples
-from tests.workspace.conftest import commitment_of, line_of
+from tests.helpers import commitment_of, line_of
 
 ROUTES = {
     "workspace.save_commitment": ("POST", "commitment", {"target_text": "bị sửa trái phép"}),

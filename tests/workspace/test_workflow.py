@@ -8,7 +8,7 @@ from portal.models import (AwardType, Nomination, NominationState, QueueItem, Re
                            ScoreLine, ScoreState)
 from portal.workflow import TRANSITIONS, WorkflowError
 from tests import factories
-from tests.workspace.conftest import commitment_of, line_of
+from tests.helpers import commitment_of, line_of
 
 R, S, N = RegistrationState, ScoreState, NominationState
 EXPECTED = {

@@ -1,0 +1,23 @@
+"""Helpers for the browser tests: signing in through the form, and screenshots to look at."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests import factories
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page PNG in test-artifacts/, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
