@@ -7,6 +7,7 @@ Sorting happens in Python with :func:`vi_key`, identically on SQLite and Postgre
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Tone marks as combining characters, in the dictionary order of the tones.
@@ -35,8 +36,10 @@ def _letters(text: str):
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def vi_key(text: str | None) -> tuple:
-    """A sort key that orders Vietnamese text as a dictionary does (letters, then tones, then case)."""
+    """A sort key that orders Vietnamese text as a dictionary does (letters, then tones, then case).
+    Kept per name: a page sorts the same thousand unit names on every request."""
     letters = _letters((text or "").strip())
     primary = tuple((0, _RANK[letter], "") if letter in _RANK else (1 if letter.isalnum() else -1, _OTHER, letter)
                     for letter, _tone, _upper in letters)

@@ -76,6 +76,12 @@ def visible_rows(campaign: Campaign, live_view: bool, state: ScoreboardState | N
 _CURRENT_BOARD = sa.text(
     "SELECT c.id, COALESCE(s.published, :no) FROM campaign c LEFT JOIN scoreboard_state s ON s.campaign_id = c.id "
     "ORDER BY c.is_current DESC, c.year DESC LIMIT 1")
+# The same, with the role of the account whose live session asks (None if it is not active).
+_CURRENT_BOARD_FOR = sa.text(
+    "SELECT c.id, COALESCE(s.published, :no), (SELECT a.role FROM user_session u JOIN user_account a "
+    "ON a.id = u.user_id WHERE u.token_hash = :token_hash AND a.active) "
+    "FROM campaign c LEFT JOIN scoreboard_state s ON s.campaign_id = c.id "
+    "ORDER BY c.is_current DESC, c.year DESC LIMIT 1")
 _CACHED = {
     True: sa.text("SELECT html_gzip FROM rendered_scoreboard WHERE campaign_id = :c AND variant = :v AND version = :n"),
     False: sa.text("SELECT html FROM rendered_scoreboard WHERE campaign_id = :c AND variant = :v AND version = :n"),
@@ -86,6 +92,13 @@ def current_board() -> tuple[int, bool] | None:
     """(current campaign id, published?) in one read."""
     row = db.session.connection().execute(_CURRENT_BOARD, {"no": False}).first()
     return (row[0], bool(row[1])) if row else None
+
+
+def current_board_for(token_hash: str) -> tuple[int, bool, str | None] | None:
+    """(current campaign id, published?, the asking account's role) in one read: a poll that
+    answers with data needs no user load."""
+    row = db.session.connection().execute(_CURRENT_BOARD_FOR, {"no": False, "token_hash": token_hash}).first()
+    return (row[0], bool(row[1]), row[2]) if row else None
 
 
 def cached_body(campaign_id: int, variant: str, version: int, compressed: bool) -> str | bytes | None:

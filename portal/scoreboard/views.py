@@ -14,6 +14,7 @@ from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.i18n import select_locale
 from portal.models import Cluster, Role
+from portal.models.session import hash_token
 from portal.parsing import parse_int, positive_int
 from portal.scoreboard import services
 from portal.scoreboard.export import scoreboard_workbook
@@ -102,18 +103,20 @@ def page():
 @bp.get("/table")
 def table():
     """The poll: 204 while the version the page shows is current — answered with one read (the counter
-    joined with the live session), without loading the user; anything else goes through the full checks."""
-    version = live.current_for_session(live.SCOREBOARD, session.get("_user_id"))
+    joined with the live session and the account's role), without loading the user; after a change,
+    the stored bytes for (view, language, version) after two more plain reads."""
+    token = session.get("_user_id")
+    version = live.current_for_session(live.SCOREBOARD, token)
     if version is None:  # no live session: ended, expired or never signed in
         return unauthenticated()
     if _version_arg() == version:
         return "", 204
-    if not current_user.is_authenticated:
-        return unauthenticated()
-    board = services.current_board()
+    board = services.current_board_for(hash_token(token))
     if board is None:
         abort(404)
-    live_view = current_user.role in LIVE_ROLES
+    if board[2] is None:  # the account was disabled since the session check
+        return unauthenticated()
+    live_view = Role(board[2]) in LIVE_ROLES  # read with the board: no user load
     if not live_view and not board[1]:
         abort(403)
     view = _view_arg()
