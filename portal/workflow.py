@@ -52,11 +52,11 @@ def parse_version(raw: str | None) -> int:
 
 
 def flush_or_conflict() -> None:
-    """Flush pending changes; a row changed meanwhile by someone else becomes :class:`Conflict`."""
+    """Flush pending changes; a row changed meanwhile by someone else becomes :class:`Conflict`.
+    The caller rolls back (``perform`` the whole request, a bulk action only that item's savepoint)."""
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise Conflict() from None
 
 

@@ -92,10 +92,12 @@ def _live(campaign, view: str, live_view: bool, version: int, state=None):
 @bp.get("/")
 @login_required
 def page():
+    # The version first, then the state: a freeze or unfreeze committed in between moves the version
+    # on, so these bytes are stored under a version that is already old (never served as current).
+    version = live.current(live.SCOREBOARD)
     campaign, state, live_view = _context()
     clusters = vi_sorted(db.session.execute(db.select(Cluster)).scalars().all(), key=lambda c: c.name)
     view = _view_arg()
-    version = live.current(live.SCOREBOARD)
     return render_template("scoreboard/page.html", campaign=campaign, state=state, clusters=clusters, view=view,
                            live=Markup(_live(campaign, view, live_view, version, state).html), live_view=live_view)
 

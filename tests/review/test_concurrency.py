@@ -67,3 +67,28 @@ def test_the_same_score_line_saved_from_two_sessions_one_wins_the_other_gets_409
         won = entries[1 - loser]
         assert (saved.explanation, saved.self_score) == (won[1], Decimal(won[0].replace(",", ".")))
         assert saved.version == version + 1
+
+
+def test_a_bulk_approval_with_one_item_changed_meanwhile_reports_it_and_approves_the_others(
+        app, client, login_as, submitted, monkeypatch):
+    """Another reviewer's commit lands on the second line while the bulk approval runs: that line is
+    reported as changed by someone else, the others are approved, and the answer is no 500."""
+    import sqlalchemy as sa
+
+    from portal.review import services
+
+    a, b, c = submitted[:3]
+    real_approve = services.approve_score
+
+    def approve_after_someone_else(line, reviewer, *args, **kwargs):
+        if line.id == b.id:  # the other reviewer's decision commits first
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("UPDATE score_line SET version = version + 1 WHERE id = :i"), {"i": b.id})
+        return real_approve(line, reviewer, *args, **kwargs)
+
+    monkeypatch.setattr(services, "approve_score", approve_after_someone_else)
+    login_as(Role.REVIEWER)
+    response = client.post("/review/bulk-approve", data={"line": [a.id, b.id, c.id]}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "thay đổi" in response.get_data(as_text=True)  # "changed by someone else" for that line
+    assert [fresh(line).state for line in (a, b, c)] == [ScoreState.APPROVED, ScoreState.SUBMITTED, ScoreState.APPROVED]
