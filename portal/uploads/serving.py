@@ -6,6 +6,7 @@ and even when shown inline it can run nothing and load nothing.
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import quote
 
 from flask import abort, send_file
 
@@ -23,17 +24,22 @@ def ascii_name(name: str) -> str:
     return "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in plain)
 
 
+def content_disposition(name: str, as_attachment: bool = True) -> str:
+    """The header for a download or an inline preview: an ASCII ``filename`` for old clients and
+    the exact name in ``filename*``; control characters and quotes can never break out of it."""
+    kind = "attachment" if as_attachment else "inline"
+    return f"{kind}; filename=\"{ascii_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def send_upload(store: FileStore, stored_name: str | None, original_name: str, content_type: str,
                 as_attachment: bool = True):
     if not stored_name or not store.exists(stored_name):
         abort(404)
+    # No download_name: Werkzeug would refuse a stored name with a line break (a 500) and its own
+    # fallback drops "Đ"; the header is written here instead, the same way for both dispositions.
     response = send_file(store.path(stored_name), mimetype=content_type, as_attachment=as_attachment,
-                         download_name=original_name, conditional=True, max_age=0)
-    if as_attachment:
-        from urllib.parse import quote
-
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{ascii_name(original_name)}"; filename*=UTF-8\'\'{quote(original_name, safe="")}')
+                         conditional=True, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(original_name, as_attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
