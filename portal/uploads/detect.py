@@ -42,8 +42,9 @@ _ZIP = b"PK\x03\x04"
 _OOXML_TYPES = "[Content_Types].xml"
 # Declared by a macro-enabled or ActiveX-carrying OOXML package, whatever its parts are named.
 _OOXML_ACTIVE_MARKERS = ("macroenabled", "vbaproject", "vbadata", "activex")
-# Storages and streams of VBA projects (Word, Excel) and embedded objects (Word's ObjectPool).
-_OLE_ACTIVE_NAMES = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project", "project", "objectpool"})
+# Storages and streams of VBA projects (Word, Excel). Embedded objects (Word's ObjectPool, e.g. an
+# Excel chart in a report) are ordinary in the documents units send, so they are not refused.
+_OLE_ACTIVE_NAMES = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project", "project"})
 _OLE_LAST_SECTOR = 0xFFFFFFF9  # above are markers: end of chain, free, FAT and DIFAT sectors
 _ODF_MIMETYPES = {
     "application/vnd.oasis.opendocument.text": "odt",
