@@ -8,6 +8,7 @@ falling back to the database if Redis does not answer.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 import sqlalchemy as sa
@@ -28,6 +29,21 @@ _HIT = sa.text(
 _RELEASE = sa.text("UPDATE login_attempt SET count = count - 1 WHERE key = :key AND count > 0")
 _CLEAR = sa.text("DELETE FROM login_attempt WHERE key = :key")
 _PURGE = sa.text("DELETE FROM login_attempt WHERE window_ends <= :now")
+
+
+def address_key(address: str) -> str:
+    """Whom an address stands for: an IPv4 address itself; for IPv6 its /64 network, which one
+    subscriber holds whole (counting each of its addresses apart would let one person rotate
+    through them)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def _now() -> int:
@@ -102,7 +118,7 @@ class LoginThrottle:
         self.prefix = prefix
 
     def keys(self, username: str, address: str) -> tuple[str, str]:
-        return f"{self.prefix}user:{username.strip().lower()[:64]}", f"{self.prefix}addr:{address[:64]}"
+        return f"{self.prefix}user:{username.strip().lower()[:64]}", f"{self.prefix}addr:{address_key(address)}"
 
     def attempt(self, username: str, address: str) -> int:
         """Count this attempt before its password is checked. Returns 0 when it may be checked, else the

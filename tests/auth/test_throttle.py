@@ -159,3 +159,27 @@ def test_an_ended_window_starts_counting_again(app, monkeypatch):
     assert throttle.attempt("ana", "10.0.0.1") > 0
     monkeypatch.setattr(throttle_module, "_now", lambda: start + 61)
     assert throttle.attempt("ana", "10.0.0.1") == 0
+
+
+@pytest.mark.parametrize("first,second,same", [
+    ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", True),   # one subscriber's /64
+    ("2001:db8:1:2::1", "2001:db8:1:3::1", False),       # the neighbour's network
+    ("203.0.113.5", "203.0.113.6", False),                # IPv4 addresses count apart
+    ("::ffff:203.0.113.5", "203.0.113.5", True),          # the same IPv4 address written as IPv6
+])
+def test_an_ipv6_address_is_counted_by_its_64_network(first, second, same):
+    from portal.auth.throttle import address_key
+
+    assert (address_key(first) == address_key(second)) is same
+
+
+def test_rotating_ipv6_addresses_of_one_network_is_still_locked(client, app):
+    user = factories.gen_user()
+    db.session.commit()
+    limit = app.config["LOGIN_MAX_ATTEMPTS"]
+    for n in range(limit):
+        client.post("/login", data={"username": f"khach{n}", "password": "sai"},
+                    environ_base={"REMOTE_ADDR": f"2001:db8:7:7::{n + 1:x}"})
+    response = client.post("/login", data={"username": user.username, "password": factories.PASSWORD},
+                           environ_base={"REMOTE_ADDR": "2001:db8:7:7::abcd"})
+    assert response.status_code == 429
