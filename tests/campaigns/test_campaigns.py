@@ -236,3 +236,15 @@ def test_officer_does_not_see_a_draft_campaign(client, login_as, campaign, units
     campaign.state = CampaignState.OPEN
     db.session.commit()
     assert client.get("/unit/pledges").status_code == 200
+
+
+def test_officer_home_and_reference_ignore_a_draft_campaign(client, login_as, campaign, units):
+    campaign.state = CampaignState.DRAFT
+    db.session.commit()
+    login_as(Role.UNIT_OFFICER, unit=units[0])
+    home = client.get("/").get_data(as_text=True)
+    assert campaign.name not in home
+    assert client.get("/reference/criteria").status_code == 200
+    assert client.get("/reference/award-types").status_code == 200
+    login_as(Role.REVIEWER)
+    assert campaign.name in client.get("/").get_data(as_text=True)
