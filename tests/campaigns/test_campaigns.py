@@ -248,3 +248,18 @@ def test_officer_home_and_reference_ignore_a_draft_campaign(client, login_as, ca
     assert client.get("/reference/award-types").status_code == 200
     login_as(Role.REVIEWER)
     assert campaign.name in client.get("/").get_data(as_text=True)
+
+
+def test_a_copy_that_fails_midway_leaves_nothing_behind(client, login_as, campaign, monkeypatch):
+    login_as(Role.ADMIN)
+    criteria_before = db.session.scalar(sa.select(sa.func.count()).select_from(Criterion))
+
+    def refuse(*args, **kwargs):
+        raise services.WorkflowError("refused for the test")
+
+    monkeypatch.setattr(services, "_audit", refuse)  # runs after every row of the copy was added
+    response = client.post("/admin/campaigns/copy", data={"source": campaign.id, "year": "2026"})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert by_year(2026) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Criterion)) == criteria_before
