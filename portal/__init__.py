@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ceremony_bp)  # /display/… and /scoreboard/control…
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    from portal.campaign.views import bp as campaign_bp; app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")  # noqa: E702
 
 
 def _init_request_hooks(app: Flask) -> None:

@@ -1,10 +1,20 @@
 """Finding the campaign people are working on."""
 from __future__ import annotations
 
-from flask import abort
+from datetime import date
 
+from flask import abort
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.audit.services import append
 from portal.extensions import db
-from portal.models import Campaign
+from portal.labels import label
+from portal.models import AwardType, Campaign, CampaignState, Criterion, Role
+from portal.workflow import Conflict, WorkflowError
+
+DATE_FIELDS = ("registration_deadline", "reporting_deadline", "review_end", "ceremony_date")
+ORGANISATION_FIELDS = ("organization_name", "organization_place")
 
 
 def current_campaign() -> Campaign | None:
@@ -15,8 +25,168 @@ def current_campaign() -> Campaign | None:
 
 
 def current_campaign_or_404() -> Campaign:
-    """For views: the current campaign, or "not found" when none has been set up."""
-    campaign = current_campaign()
+    """For views: the current campaign as the signed-in user may see it (:func:`campaign_for`),
+    or "not found" when none has been set up (or, for a unit officer, it is still a draft)."""
+    campaign = campaign_for(current_user)
     if campaign is None:
         abort(404)
     return campaign
+
+
+# --- Visibility ---------------------------------------------------------------------------------
+
+def campaign_for(user) -> Campaign | None:
+    """The current campaign as ``user`` may see it: unit officers see a campaign only from ``open``
+    on (a ``draft`` is still being prepared by the administrators); everyone else sees it always."""
+    campaign = current_campaign()
+    if campaign is None or user is None or not getattr(user, "is_authenticated", False):
+        return campaign
+    if user.role is Role.UNIT_OFFICER and campaign.state is CampaignState.DRAFT:
+        return None
+    return campaign
+
+
+# --- Administration -----------------------------------------------------------------------------
+
+# The allowed moves: action name -> (source state, target state).
+TRANSITIONS: dict[str, tuple[CampaignState, CampaignState]] = {
+    "open": (CampaignState.DRAFT, CampaignState.OPEN),
+    "start_scoring": (CampaignState.OPEN, CampaignState.SCORING),
+    "close": (CampaignState.SCORING, CampaignState.CLOSED),
+}
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def allowed_transitions(campaign: Campaign) -> list[str]:
+    """The actions possible from the campaign's present state (for showing buttons)."""
+    return [name for name, (source, _target) in TRANSITIONS.items() if campaign.state is source]
+
+
+def _audit(campaign: Campaign, action: str, admin, from_state: CampaignState | None = None,
+           before: dict | None = None, after: dict | None = None) -> None:
+    db.session.flush()
+    append(action, "campaign", campaign.id, admin, from_state=(from_state or campaign.state).value,
+           to_state=campaign.state.value, before=before, after=after)
+
+
+def _move(campaign: Campaign, action: str, admin) -> Campaign:
+    source, target = TRANSITIONS[action]
+    if campaign.state is not source:
+        raise WorkflowError(_("The campaign %(year)d is %(state)s; this step is not possible from there. "
+                              "Nothing was changed.", year=campaign.year, state=label(campaign.state)))
+    campaign.state = target
+    _audit(campaign, f"campaign_{action}", admin, from_state=source)
+    return campaign
+
+
+def open_campaign(campaign: Campaign, admin) -> Campaign:
+    """draft → open: unit officers see the campaign and can register their pledges."""
+    return _move(campaign, "open", admin)
+
+
+def start_scoring(campaign: Campaign, admin) -> Campaign:
+    """open → scoring: the campaign moves to self-scoring and review."""
+    return _move(campaign, "start_scoring", admin)
+
+
+def close_campaign(campaign: Campaign, admin) -> Campaign:
+    """scoring → closed: sets the state and writes the audit event, nothing more.
+
+    The consequences of a closed campaign (the lock on every change, reopening with a reason)
+    belong to the closing area, which builds on this function; keep this the single place that
+    moves a campaign to ``closed``."""
+    return _move(campaign, "close", admin)
+
+
+TRANSITION_CALLS = {"open": open_campaign, "start_scoring": start_scoring, "close": close_campaign}
+
+
+def set_current(campaign: Campaign, admin) -> Campaign:
+    """Mark ``campaign`` as the one people work on (and no other)."""
+    previous = db.session.execute(db.select(Campaign).where(Campaign.is_current.is_(True))).scalars().all()
+    for other in previous:
+        if other.id != campaign.id:
+            other.is_current = False
+    db.session.flush()
+    campaign.is_current = True
+    _audit(campaign, "campaign_set_current", admin,
+           before={"current": [c.year for c in previous]}, after={"current": [campaign.year]})
+    return campaign
+
+
+def shift_years(day: date | None, years: int) -> date | None:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+CAMPAIGN_COPIED = ("name", "theme", "scale", "threshold_excellent", "threshold_good", "threshold_completed",
+                   "tie_break")
+CRITERION_COPIED = ("code", "kind", "title", "max_points", "evidence_required", "guidance", "position")
+AWARD_TYPE_COPIED = ("code", "name", "nominee", "level", "rule_cluster_rank_max", "rule_min_classification",
+                     "rule_max_per_cluster", "rule_min_service_years", "rule_consecutive_excellent_years",
+                     "vote_threshold_percent", "vote_denominator", "position")
+
+
+def check_new_year(year: int | None) -> int:
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise WorkflowError(_("Enter a year from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+                            status=422, field="year")
+    taken = db.session.execute(db.select(Campaign.id).where(Campaign.year == year)).first()
+    if taken:
+        raise WorkflowError(_("A campaign for %(year)d exists already.", year=year), status=422, field="year")
+    return year
+
+
+def copy_campaign(source: Campaign, year: int, admin) -> Campaign:
+    """A new ``draft`` campaign for ``year`` with the source's criteria tree (positions and parents),
+    award types with every rule, thresholds, tie-break, scale and texts; dates shifted by whole years.
+    Clusters and units are not per campaign: they stay as they are and serve both years.
+    The source is only read. Runs inside the caller's transaction (``perform``)."""
+    check_new_year(year)
+    years = year - source.year
+    copy = Campaign(year=year, state=CampaignState.DRAFT, is_current=False,
+                    **{field: getattr(source, field) for field in CAMPAIGN_COPIED + ORGANISATION_FIELDS})
+    copy.name = copy.name.replace(str(source.year), str(year))
+    for field in DATE_FIELDS:
+        setattr(copy, field, shift_years(getattr(source, field), years))
+    db.session.add(copy)
+    db.session.flush()
+    new_ids: dict[int, Criterion] = {}
+    pending = sorted(source.criteria, key=lambda c: (c.parent_id is not None, c.position, c.id))
+    for criterion in pending:  # groups (no parent) first, so every parent exists before its children
+        clone = Criterion(campaign=copy, **{f: getattr(criterion, f) for f in CRITERION_COPIED})
+        if criterion.parent_id is not None:
+            clone.parent = new_ids[criterion.parent_id]
+        new_ids[criterion.id] = clone
+        db.session.add(clone)
+    for award in source.award_types:
+        db.session.add(AwardType(campaign=copy, required_documents=list(award.required_documents or []),
+                                 **{f: getattr(award, f) for f in AWARD_TYPE_COPIED}))
+    _audit(copy, "campaign_copied", admin, after={"from_year": source.year, "year": year})
+    return copy
+
+
+def update_campaign(campaign: Campaign, values: dict, version: int, admin) -> Campaign:
+    """Save the edited settings (already validated by the form); a stale ``version`` is a conflict."""
+    if version != campaign.version:
+        raise Conflict()
+    before = {k: _plain(getattr(campaign, k)) for k in values}
+    for key, value in values.items():
+        setattr(campaign, key, value)
+    changed = {k: _plain(v) for k, v in values.items() if before[k] != _plain(v)}
+    _audit(campaign, "campaign_edited", admin, before={k: before[k] for k in changed}, after=changed)
+    return campaign
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return str(value) if value is not None and not isinstance(value, str) else value

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from portal.auth.forms import EmptyForm
 from portal.auth.views import _safe_next
-from portal.campaign.services import current_campaign
+from portal.campaign.services import campaign_for
 from portal.home.services import role_overview
 from portal.models import Role
 
@@ -21,7 +21,7 @@ HOME_TEMPLATES = {
 def index():
     if current_user.role is Role.UNIT_OFFICER:
         return redirect(url_for("workspace.dashboard"))  # the officer's home is the unit's workspace
-    campaign = current_campaign()
+    campaign = campaign_for(current_user)
     overview = role_overview(current_user, campaign)
     return render_template(HOME_TEMPLATES[current_user.role], campaign=campaign, **overview)
 

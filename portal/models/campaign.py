@@ -41,6 +41,10 @@ class TieBreak(enum.Enum):
     NONE = "none"
 
 
+DEFAULT_ORGANIZATION_NAME = "Ban Tổ chức Tỉnh ủy Đồng Nai"
+DEFAULT_ORGANIZATION_PLACE = "Đồng Nai"
+
+
 class Campaign(TimestampMixin, Base):
     __tablename__ = "campaign"
     __table_args__ = (
@@ -69,6 +73,12 @@ class Campaign(TimestampMixin, Base):
     threshold_good: Mapped[Decimal] = mapped_column(Points, default=Decimal(70))
     threshold_completed: Mapped[Decimal] = mapped_column(Points, default=Decimal(50))
     tie_break: Mapped[TieBreak] = mapped_column(enum_type(TieBreak), default=TieBreak.BONUS_THEN_DEDUCTIONS)
+    # The organisation running the campaign, as printed on documents (data, never template text).
+    organization_name: Mapped[str] = mapped_column(sa.String(300), default=DEFAULT_ORGANIZATION_NAME)
+    organization_place: Mapped[str] = mapped_column(sa.String(200), default=DEFAULT_ORGANIZATION_PLACE)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan"

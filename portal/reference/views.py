@@ -1,9 +1,9 @@
 """Reference data every signed-in user may read: units and clusters, the criteria tree, award types."""
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from portal.campaign.services import current_campaign
+from portal.campaign.services import campaign_for
 from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.models import AwardType, Cluster, Criterion, Unit
@@ -25,7 +25,7 @@ def units():
 @bp.get("/criteria")
 @login_required
 def criteria():
-    campaign = current_campaign()
+    campaign = campaign_for(current_user)
     groups = []
     if campaign is not None:
         groups = db.session.execute(
@@ -40,7 +40,7 @@ def criteria():
 @bp.get("/award-types")
 @login_required
 def award_types():
-    campaign = current_campaign()
+    campaign = campaign_for(current_user)
     items = []
     if campaign is not None:
         items = db.session.execute(
