@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
     from portal.ceremony.views import bp as ceremony_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ceremony_bp)  # /display/… and /scoreboard/control…
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    app.register_blueprint(accounts_bp)
 
 
 def _init_request_hooks(app: Flask) -> None:
