@@ -118,16 +118,15 @@ def create_account(actor: User, username: str, full_name: str, role: Role, unit_
     return user, password
 
 
-def _other_active_admins(user: User) -> int:
-    """Active administrators besides ``user``, their rows locked (PostgreSQL) so two administrators
-    demoting each other at once cannot both pass."""
-    rows = db.session.execute(db.select(User.id).where(User.role == Role.ADMIN, User.active.is_(True),
-                                                       User.id != user.id).with_for_update()).all()
-    return len(rows)
-
-
 def _check_not_last_admin(user: User) -> None:
-    if user.role is Role.ADMIN and user.active and not _other_active_admins(user):
+    """Refuse to take away the last active administrator. Called after the change's audit event was
+    appended: the append holds the audit chain's lock until the commit, so two administrators demoting
+    or disabling each other at once are counted one after the other (on PostgreSQL and SQLite alike)."""
+    if user.role is not Role.ADMIN or not user.active:
+        return
+    others = db.session.execute(db.select(db.func.count()).select_from(User).where(
+        User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)).scalar_one()
+    if not others:
         raise WorkflowError(_("%(name)s is the last active administrator: make another account administrator first.",
                               name=user.username), status=422, field="role")
 
@@ -145,22 +144,22 @@ def update_account(user: User, actor: User, version: int, full_name: str, email:
         unit = _unit_for(role, unit_code)
     except AccountError as exc:
         raise _refusal(exc) from None
-    if role is not Role.ADMIN:
-        _check_not_last_admin(user)
     before = {"full_name": user.full_name, "email": user.email, "role": user.role.value,
               "unit": user.unit.code if user.unit else None}
     after = {"full_name": full_name.strip(), "email": email, "role": role.value, "unit": unit.code if unit else None}
     if before == after:
         return False
     moved = before["role"] != after["role"] or before["unit"] != after["unit"]
+    changed = [key for key in before if before[key] != after[key]]
+    audit("update_account", "user", user.id, actor, unit_id=unit.id if unit else None,
+          before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    if role is not Role.ADMIN:
+        _check_not_last_admin(user)
     user.full_name, user.email, user.role, user.unit = after["full_name"], email, role, unit
     if moved:
         sessions.end_all(user.id)
         if role is Role.UNIT_OFFICER:
             prepare_officer_workspace(user)
-    changed = [key for key in before if before[key] != after[key]]
-    audit("update_account", "user", user.id, actor, unit_id=user.unit_id,
-          before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     db.session.flush()
     return moved
 
@@ -217,11 +216,11 @@ def set_active(user: User, active: bool, actor: User) -> None:
         raise WorkflowError(_("You cannot disable your own account."), status=422)
     if user.active == active:
         return
+    audit("enable_account" if active else "disable_account", "user", user.id, actor,
+          before={"active": not active}, after={"active": active})
     if not active:
         _check_not_last_admin(user)
     user.active = active
     if not active:
         sessions.end_all(user.id)
-    audit("enable_account" if active else "disable_account", "user", user.id, actor,
-          before={"active": not active}, after={"active": active})
     db.session.flush()

@@ -143,3 +143,22 @@ def test_accounts_list_shows_the_last_sign_in(client, login_as):
     page = client.get("/admin/users").get_data(as_text=True)
     row = page.split(f'id="account-{admin.id}"')[1].split("</tr>")[0]
     assert "/20" in row  # a date, dd/mm/yyyy
+
+
+def test_two_administrators_demoting_each_other_at_once_leave_one(app):
+    from tests.review.parallel import at_once, signed_in_client
+
+    first = factories.gen_user(role=Role.ADMIN)
+    second = factories.gen_user(role=Role.ADMIN)
+    db.session.commit()
+    clients = [signed_in_client(app, first), signed_in_client(app, second)]
+
+    def demote(client, target):
+        return lambda: client.post(f"/admin/users/{target.id}", data={
+            "full_name": target.full_name, "role": "reviewer", "version": target.version}).status_code
+
+    statuses = at_once(demote(clients[0], second), demote(clients[1], first))
+    assert sorted(statuses) == [303, 422]
+    db.session.expire_all()
+    admins = db.session.execute(db.select(User).where(User.role == Role.ADMIN, User.active.is_(True))).scalars().all()
+    assert len(admins) == 1
