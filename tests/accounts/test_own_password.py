@@ -24,8 +24,10 @@ def test_temporary_password_blocks_everything_until_changed(client, campaign):
     for url in ["/", "/review/", "/reference/criteria", "/scoreboard/"]:
         response = client.get(url)
         assert response.status_code == 303 and response.headers["Location"].endswith("/account/password"), url
-    partial = client.get("/review/", headers=HX)
-    assert partial.headers.get("HX-Redirect", "").endswith("/account/password")
+    for poll in ["/review/rows", "/review/badge", "/scoreboard/table", "/notifications/badge"]:
+        partial = client.get(poll, headers=HX)  # partials and idle polls too
+        assert partial.headers.get("HX-Redirect", "").endswith("/account/password"), poll
+    assert client.post("/admin/users/new", data={"username": "lenlut"}).status_code == 303
     assert client.get("/account/password").status_code == 200
     assert _change(client).status_code == 303
     assert client.get("/").status_code == 200
