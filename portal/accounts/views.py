@@ -7,7 +7,9 @@ from portal.accounts import services
 from portal.accounts.forms import PasswordChangeForm
 from portal.actions import perform
 from portal.auth import sessions
-from portal.htmx import client_redirect, is_htmx
+from urllib.parse import urlsplit
+
+from portal.htmx import client_redirect, current_page_url, is_htmx
 
 bp = Blueprint("accounts", __name__)
 
@@ -23,6 +25,8 @@ def require_own_password():
         return None
     target = url_for("accounts.password")
     if is_htmx():
+        if urlsplit(current_page_url() or "").path == target:
+            return "", 204  # a poll of the change page itself: nothing to swap, the form is not reloaded
         return client_redirect(target)
     return redirect(target, code=303)
 

@@ -27,6 +27,9 @@ def test_temporary_password_blocks_everything_until_changed(client, campaign):
     for poll in ["/review/rows", "/review/badge", "/scoreboard/table", "/notifications/badge"]:
         partial = client.get(poll, headers=HX)  # partials and idle polls too
         assert partial.headers.get("HX-Redirect", "").endswith("/account/password"), poll
+    # polled from the change page itself: nothing happens (a redirect would reload the form being typed)
+    on_page = client.get("/review/badge", headers={**HX, "HX-Current-URL": "http://localhost/account/password"})
+    assert on_page.status_code == 204 and "HX-Redirect" not in on_page.headers
     assert client.post("/admin/users/new", data={"username": "lenlut"}).status_code == 303
     assert client.get("/account/password").status_code == 200
     assert _change(client).status_code == 303
