@@ -71,8 +71,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
+    from portal.campaign.views import bp as campaign_bp
     from portal.ceremony.views import bp as ceremony_bp
     from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
@@ -96,7 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ceremony_bp)  # /display/… and /scoreboard/control…
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
-    from portal.campaign.views import bp as campaign_bp; app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")  # noqa: E702
+    app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
+    app.register_blueprint(accounts_bp)
 
 
 def _init_request_hooks(app: Flask) -> None:

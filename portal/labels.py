@@ -106,6 +106,10 @@ HISTORY_LABELS = {
     "end_sessions": _l("ended all sessions of the account"),
     "disable_account": _l("disabled the account"),
     "enable_account": _l("enabled the account"),
+    "create_account": _l("created the account"),
+    "update_account": _l("changed the account"),
+    "reset_password": _l("reset the account's password"),
+    "change_own_password": _l("changed their own password"),
 }
 
 FILE_KINDS = {

@@ -53,11 +53,28 @@ def end(token: str | None) -> None:
             UserSession.token_hash == hash_token(token), UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
 
 
-def end_all(user_id: int) -> int:
-    """End every live session of an account; returns how many were live."""
-    result = db.session.execute(sa.update(UserSession).where(
-        UserSession.user_id == user_id, UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
+def end_all(user_id: int, keep_token: str | None = None) -> int:
+    """End every live session of an account (but the one of ``keep_token``); returns how many were live."""
+    condition = [UserSession.user_id == user_id, UserSession.ended_at.is_(None)]
+    if keep_token:
+        condition.append(UserSession.token_hash != hash_token(keep_token))
+    result = db.session.execute(sa.update(UserSession).where(*condition).values(ended_at=utcnow()))
     return result.rowcount or 0
+
+
+def last_sign_ins() -> dict:
+    """The newest sign-in of every account, for the accounts page."""
+    rows = db.session.execute(sa.select(UserSession.user_id, sa.func.max(UserSession.created_at))
+                              .group_by(UserSession.user_id))
+    return dict(rows.all())
+
+
+def recent(user_id: int, limit: int = 10) -> list[tuple[UserSession, bool]]:
+    """The account's latest sign-ins, newest first, each with whether it is still live."""
+    live_from = live_since(current_app.permanent_session_lifetime)
+    rows = db.session.execute(sa.select(UserSession).where(UserSession.user_id == user_id)
+                              .order_by(UserSession.created_at.desc(), UserSession.id.desc()).limit(limit)).scalars()
+    return [(row, row.ended_at is None and row.created_at > live_from) for row in rows]
 
 
 def live_counts() -> dict[int, int]:

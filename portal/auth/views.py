@@ -58,6 +58,9 @@ def login():
                 login_user(user)  # the cookie names the new server-side session
                 session["role"] = user.role.value  # lets idle polls answer without loading the user
                 session.permanent = True
+                if user.must_change_password:  # a temporary password: nothing else until it is replaced
+                    session["must_change_password"] = True
+                    return redirect(url_for("accounts.password"), code=303)
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"), code=303)
     elif request.method == "POST":
         status = 400

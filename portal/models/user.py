@@ -36,8 +36,14 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[Role] = mapped_column(enum_type(Role))
     unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    # Set for a temporary password (a new account, a reset): the user must choose their own at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[Optional[Unit]] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     # The token of the server-side session this object was loaded for (not a column); Flask-Login
     # keeps it in the session cookie as the user's id, so every request names its session.
