@@ -13,6 +13,7 @@ from portal.demo.services import DATA_2025, database_is_empty, seed_demo
 from portal.extensions import db
 from portal.models import Role
 from portal.reference.importer import ImportFailed, import_directory
+from portal.workflow import WorkflowError
 
 def _read_password(from_stdin: bool) -> str:
     """The password from standard input (one line) or a hidden prompt, never from the command line."""
@@ -69,6 +70,10 @@ def init_cli(app: Flask) -> None:
             for problem in failure.problems:
                 click.echo(str(problem), err=True)
             click.echo(_("Nothing was imported: %(n)d problem(s).", n=len(failure.problems)), err=True)
+            sys.exit(1)
+        except WorkflowError as refusal:  # e.g. the year's campaign is closed (the closing lock)
+            db.session.rollback()
+            click.echo(refusal.message, err=True)
             sys.exit(1)
         counts = summary.counts
         click.echo(_("Imported %(clusters)d clusters, %(units)d units, %(criteria)d criteria, "

@@ -14,12 +14,13 @@ from portal.formatting import fmt_date, fmt_points
 from portal.labels import label
 from portal.models import Campaign, CampaignState, Criterion, ScoreLine, ScoreState
 from portal.parsing import parse_decimal
-from portal.workflow import WorkflowError
+from portal.workflow import WorkflowError, ensure_campaign_open_for_changes
 
 STEP = Decimal("0.25")
 
 
 def check_campaign_open(campaign: Campaign) -> None:
+    ensure_campaign_open_for_changes(campaign)
     if campaign.state is not CampaignState.OPEN:
         raise WorkflowError(_("The campaign is not open for changes."))
 

@@ -21,7 +21,7 @@ from portal.audit.services import append
 from portal.extensions import db
 from portal.formatting import fmt_date
 from portal.labels import label
-from portal.models import AuditEvent, Nomination, NominationState, Registration, RegistrationState, ScoreLine, ScoreState
+from portal.models import AuditEvent, Campaign, CampaignState, Nomination, NominationState, Registration, RegistrationState, ScoreLine, ScoreState
 
 
 class WorkflowError(Exception):
@@ -41,6 +41,23 @@ class Conflict(WorkflowError):
     def __init__(self):
         super().__init__(_("This item was changed by someone else in the meantime. Reload the page to see "
                            "the current version; your change was not saved."), status=409)
+
+
+def ensure_campaign_open_for_changes(campaign_or_id) -> None:
+    """The closing lock, in one place: a closed campaign's data (score lines, registrations,
+    pledges, progress notes, evidence, nominations, dossiers, votes, decisions, comments, the
+    reference import) never changes until an administrator reopens the campaign.  Every service that
+    writes campaign data calls this; :func:`apply` and :func:`record` call it for every item they see."""
+    if campaign_or_id is None:
+        return
+    if isinstance(campaign_or_id, Campaign):
+        campaign = campaign_or_id
+    else:
+        with db.session.no_autoflush:  # a stale row pending in the session surfaces at the caller's flush
+            campaign = db.session.get(Campaign, campaign_or_id)
+    if campaign is not None and campaign.state is CampaignState.CLOSED:
+        raise WorkflowError(_("The emulation campaign has ended; its results are locked and can only change after an "
+                              "administrator reopens the campaign."))
 
 
 def parse_version(raw: str | None) -> int:
@@ -155,6 +172,7 @@ def apply(obj, action: str, user, *, before: dict | None = None, after: dict | N
           now: datetime | None = None) -> AuditEvent:
     """Move ``obj`` by ``action`` for ``user``, or raise :class:`portal.access.Denied` / :class:`WorkflowError`."""
     transition = check(obj, action, user)
+    ensure_campaign_open_for_changes(getattr(obj, "campaign_id", None))
     flush_or_conflict()  # a stale version shows here, not deep inside the audit append
     from_state = obj.state
     obj.state = transition.target
@@ -166,6 +184,7 @@ def apply(obj, action: str, user, *, before: dict | None = None, after: dict | N
 
 def record(obj, action: str, user, *, before: dict | None = None, after: dict | None = None) -> AuditEvent:
     """Audit a change that keeps the state (a saved draft, a comment)."""
+    ensure_campaign_open_for_changes(getattr(obj, "campaign_id", None))
     state = getattr(obj, "state", None)
     flush_or_conflict()
     event = append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),

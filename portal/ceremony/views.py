@@ -16,9 +16,11 @@ from portal.access import roles_required
 from portal.actions import perform
 from portal.campaign.services import current_campaign_or_404
 from portal.ceremony import services
+from portal.ceremony.forms import ReopenForm
 from portal.ceremony.stages import reveal_stages, stage_for
 from portal.extensions import db
-from portal.models import Campaign, DisplayLink, Role
+from portal.locking import reopen_campaign
+from portal.models import Campaign, CampaignState, DisplayLink, Role
 from portal.nominations.services import awarded
 from portal.parsing import parse_int, positive_int
 from portal.scoreboard.services import incomplete_units, read_state, visible_rows
@@ -74,14 +76,37 @@ def stage(token: str):
 @admin_only
 def control():
     """Reads only: a campaign whose scoreboard was never touched shows the defaults."""
-    campaign = current_campaign_or_404()
+    return _control_page(current_campaign_or_404(), ReopenForm())
+
+
+def _control_page(campaign, reopen_form: ReopenForm, status: int = 200):
     state = read_state(campaign)
     rows = state.frozen_standings if state.frozen_at is not None else visible_rows(campaign, True, state)
     stages = reveal_stages(state.frozen_standings) if state.frozen_standings else 0
     stage = stage_for(state.frozen_standings or [], state.reveal_step, state.frozen_at is not None)
     return render_template("ceremony/control.html", campaign=campaign, state=state,
                            links=services.display_links(campaign), stages=stages, stage=stage,
-                           incomplete=incomplete_units(rows or []), new_link=session.pop("new_display_link", None))
+                           incomplete=incomplete_units(rows or []), new_link=session.pop("new_display_link", None),
+                           closed=campaign.state is CampaignState.CLOSED, reopen_form=reopen_form), status
+
+
+@bp.post("/scoreboard/control/reopen")
+@admin_only
+def reopen():
+    """Reopen the closed campaign, with a reason (audited); a missing reason is shown beside the field."""
+    campaign = current_campaign_or_404()
+    form = ReopenForm()
+    if not form.validate():
+        return _control_page(campaign, form, 422)
+    outcome = perform(reopen_campaign, campaign, current_user, form.reason.data)
+    if not outcome.ok:
+        if outcome.refusal.field == "reason":
+            form.reason.errors = [outcome.message]
+            return _control_page(campaign, form, outcome.status)
+        flash(outcome.message, "error")
+        return redirect(url_for(".control"), code=303)
+    flash(_("The campaign was reopened for scoring; its results can change again until it is closed."), "success")
+    return redirect(url_for(".control"), code=303)
 
 
 def _answer(outcome, success: str | None = None):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from portal import workflow
 from portal.access import Action, ensure
 from portal.extensions import db
-from portal.models import Campaign, CampaignState, Comment, Role, User
+from portal.models import Comment, Role, User
 from portal.notifications.services import notify_about
 from portal.workflow import WorkflowError
 
@@ -32,8 +32,7 @@ def add_comment(obj, user: User, body: str | None) -> Comment:
     if user.role not in (Role.UNIT_OFFICER, Role.REVIEWER, Role.ADMIN):
         raise WorkflowError(_("You cannot comment on this item."), status=403)
     text = required_text(body, "body", _("Write a comment first."))
-    if db.session.get(Campaign, obj.campaign_id).state is CampaignState.CLOSED:
-        raise WorkflowError(_("The campaign is closed; its threads are read-only."))
+    workflow.ensure_campaign_open_for_changes(obj.campaign_id)
     comment = Comment(subject_type=workflow.subject_type(obj), subject_id=obj.id, unit_id=obj.unit_id,
                       author_id=user.id, body=text)
     db.session.add(comment)

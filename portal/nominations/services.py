@@ -20,7 +20,7 @@ from portal.models import (AwardLevel, AwardType, Campaign, CampaignState, Nomin
 from portal.nominations import eligibility
 from portal.notifications import services as notifications
 from portal.uploads import FileStore, UploadRejected
-from portal.workflow import Conflict, WorkflowError, flush_or_conflict
+from portal.workflow import Conflict, WorkflowError, ensure_campaign_open_for_changes, flush_or_conflict
 
 EDITABLE = (NominationState.DRAFT, NominationState.RETURNED)
 COUNCIL_VISIBLE = (NominationState.FORWARDED, NominationState.APPROVED, NominationState.REJECTED, NominationState.AWARDED)
@@ -45,6 +45,7 @@ def _check_version(nomination: Nomination, version: int | None) -> None:
 
 
 def _check_editable(nomination: Nomination) -> None:
+    ensure_campaign_open_for_changes(nomination.campaign_id)
     if db.session.get(Campaign, nomination.campaign_id).state is not CampaignState.OPEN:
         raise WorkflowError(_("The campaign is not open for changes."))
     if nomination.state not in EDITABLE:
@@ -77,6 +78,7 @@ def _saved(nomination: Nomination) -> dict:
 def create_nomination(unit: Unit, award_type: AwardType, user: User, values: NomineeValues | None = None) -> Nomination:
     """A new draft of the unit, with what the officer has typed so far."""
     ensure(user, Action.EDIT, unit)
+    ensure_campaign_open_for_changes(award_type.campaign_id)
     if db.session.get(Campaign, award_type.campaign_id).state is not CampaignState.OPEN:
         raise WorkflowError(_("The campaign is not open for changes."))
     nomination = Nomination(campaign_id=award_type.campaign_id, unit_id=unit.id, award_type=award_type,
@@ -174,8 +176,7 @@ def forward(nomination: Nomination, reviewer: User, version: int | None = None) 
     """A reviewer passes a submitted nomination to the council (the review queue calls this)."""
     _check_version(nomination, version)
     workflow.check(nomination, "forward", reviewer)
-    if db.session.get(Campaign, nomination.campaign_id).state is CampaignState.CLOSED:
-        raise WorkflowError(_("The campaign is closed; its results can no longer change."))
+    ensure_campaign_open_for_changes(nomination.campaign_id)
     workflow.apply(nomination, "forward", reviewer)
     nomination.decided_by, nomination.decided_at = reviewer, utcnow()
     notifications.notify_about(nomination, "forwarded", {"award": nomination.award_type.name})
@@ -191,6 +192,7 @@ def council_members() -> int:
 def cast_vote(nomination: Nomination, member: User, choice: VoteChoice, version: int | None = None) -> Vote:
     """One vote per member (the database enforces it too); a second vote replaces the first."""
     ensure(member, Action.VOTE, nomination)
+    ensure_campaign_open_for_changes(nomination.campaign_id)
     _check_version(nomination, version)
     if nomination.state is not NominationState.FORWARDED or nomination.vote_closed_at is not None:
         raise WorkflowError(_("The vote on this nomination is closed."))
@@ -237,6 +239,7 @@ def tally(nomination: Nomination) -> Tally:
 
 def close_vote(nomination: Nomination, admin: User, version: int | None = None) -> Tally:
     ensure(admin, Action.ADMINISTER, nomination)
+    ensure_campaign_open_for_changes(nomination.campaign_id)
     _check_version(nomination, version)
     if nomination.vote_closed_at is not None:
         raise WorkflowError(_("The vote on this nomination is closed."))
@@ -254,6 +257,7 @@ def close_vote(nomination: Nomination, admin: User, version: int | None = None) 
 def record_decision(nomination: Nomination, admin: User, number: str, decided_on: date | None, signer: str,
                     version: int | None = None) -> None:
     ensure(admin, Action.ADMINISTER, nomination)
+    ensure_campaign_open_for_changes(nomination.campaign_id)
     _check_version(nomination, version)
     number, signer = (number or "").strip(), (signer or "").strip()
     if not number or len(number) > 64:

@@ -29,6 +29,7 @@ from portal.models import (
     Unit,
     UnitKind,
 )
+from portal.workflow import ensure_campaign_open_for_changes
 from portal.workspace.services import prepare_officers_workspaces
 
 FILE_PATTERNS = {
@@ -363,6 +364,7 @@ def import_directory(directory: Path, year: int) -> Summary:
 def write_reference(parsed: Parsed, year: int) -> Summary:
     """Write reference data that :func:`parse_directory` validated into ``year``'s campaign."""
     campaign = db.session.execute(db.select(Campaign).where(Campaign.year == year)).scalar_one_or_none()
+    ensure_campaign_open_for_changes(campaign)
     if campaign is None:
         campaign = default_campaign(year)
         db.session.add(campaign)

@@ -14,7 +14,7 @@ from portal.formatting import fmt_date
 from portal.models import Campaign, CampaignState, Comment, Registration, ScoreLine, User, utcnow
 from portal.comments.services import required_text
 from portal.notifications.services import notify_about
-from portal.workflow import Conflict, WorkflowError
+from portal.workflow import Conflict, WorkflowError, ensure_campaign_open_for_changes
 from portal.scoring import parse_score
 
 
@@ -45,8 +45,7 @@ def _check_open(obj, action: str, reviewer: User) -> None:
 def check_campaign_allows(obj, action: str) -> None:
     """No decision in a closed campaign; nothing goes back to a unit that could no longer act on it."""
     campaign = db.session.get(Campaign, obj.campaign_id)
-    if campaign.state is CampaignState.CLOSED:
-        raise WorkflowError(_("The campaign is closed; its results can no longer change."))
+    ensure_campaign_open_for_changes(campaign)
     if action in ("return", "reopen") and (campaign.state is not CampaignState.OPEN or local_today() > campaign.review_end):
         raise WorkflowError(_("The unit could no longer act on a returned item (the review period ended on "
                               "%(day)s); approve it or adjust the score instead.", day=fmt_date(campaign.review_end)))
