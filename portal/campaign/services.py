@@ -7,6 +7,7 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import live
 from portal.audit.services import append
 from portal.extensions import db
 from portal.labels import label
@@ -77,6 +78,7 @@ def _move(campaign: Campaign, action: str, admin) -> Campaign:
                               "Nothing was changed.", year=campaign.year, state=label(campaign.state)))
     campaign.state = target
     _audit(campaign, f"campaign_{action}", admin, from_state=source)
+    live.bump(live.SCOREBOARD)  # open screens follow (a closed campaign's results are shown as final)
     return campaign
 
 

@@ -196,10 +196,15 @@ def test_transitions_follow_draft_open_scoring_closed(client, login_as, campaign
     page = client.get(f"/admin/campaigns/{new.id}/edit").get_data(as_text=True)
     assert "Các đơn vị thấy" in page and f"/admin/campaigns/{new.id}/open" in page
     assert f"/{new.id}/close" not in page
+    from portal import live
+
     for action, state in (("open", CampaignState.OPEN), ("start_scoring", CampaignState.SCORING),
                           ("close", CampaignState.CLOSED)):
+        shown = live.current(live.SCOREBOARD)
         assert client.post(f"/admin/campaigns/{new.id}/{action}").status_code == 303
         assert fresh(new).state is state
+        db.session.rollback()
+        assert live.current(live.SCOREBOARD) > shown  # open screens follow (a closed campaign shows "final")
     actions = db.session.execute(sa.select(AuditEvent.action).where(AuditEvent.subject_type == "campaign",
                                                                     AuditEvent.subject_id == new.id)).scalars().all()
     assert {"campaign_open", "campaign_start_scoring", "campaign_close"} <= set(actions)
