@@ -47,8 +47,9 @@ def check_score_editable(line: ScoreLine, campaign: Campaign, today: date) -> No
     if line.state not in (ScoreState.DRAFT, ScoreState.RETURNED):
         raise WorkflowError(_("This score line is “%(state)s” and is read-only until a reviewer returns it.",
                               state=label(line.state)))
-    if line.state is ScoreState.DRAFT and today > campaign.reporting_deadline:
+    deadline = line.criterion.reporting_deadline(campaign)
+    if line.state is ScoreState.DRAFT and today > deadline:
         raise WorkflowError(_("The reporting deadline (%(day)s) has passed; nothing can be submitted any more.",
-                              day=fmt_date(campaign.reporting_deadline)))
+                              day=fmt_date(deadline)))
     if line.state is ScoreState.RETURNED and today > campaign.review_end:
         raise WorkflowError(_("The review period ended on %(day)s.", day=fmt_date(campaign.review_end)))

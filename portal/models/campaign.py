@@ -151,10 +151,16 @@ class Criterion(TimestampMixin, Base):
     evidence_required: Mapped[bool] = mapped_column(default=False)
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # The item's own reporting deadline where it differs from the campaign's (earlier or later).
+    deadline: Mapped[Optional[date]]
 
     campaign: Mapped[Campaign] = relationship(back_populates="criteria")
     parent: Mapped[Optional["Criterion"]] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Criterion"]] = relationship(back_populates="parent", order_by="Criterion.position")
+
+    def reporting_deadline(self, campaign: Campaign) -> date:
+        """The last day results can be submitted for this item: its own deadline, else the campaign's."""
+        return self.deadline or campaign.reporting_deadline
 
     def __repr__(self) -> str:
         return f"<Criterion {self.code}>"

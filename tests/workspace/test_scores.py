@@ -148,6 +148,35 @@ def test_after_the_reporting_deadline_nothing_is_submitted(client, officer, unit
     assert snapshot(line) == before
 
 
+def test_an_item_with_its_own_earlier_deadline_closes_before_the_campaign(client, officer, units, campaign):
+    line = line_of(units[0], "3.3")
+    post_score(client, line, "2")
+    fresh(line).criterion.deadline = local_today() - timedelta(days=1)
+    db.session.commit()
+    line = fresh(line)
+    before = snapshot(line)
+    response = client.post(f"/unit/score-lines/{line.id}/submit", headers=HX, data={"version": line.version})
+    assert response.status_code == 409 and "Đã hết hạn báo cáo" in response.get_data(as_text=True)
+    assert snapshot(line) == before
+    other = line_of(units[0], "3.2")  # the campaign's own deadline still holds for the other items
+    assert post_score(client, other, "1").status_code == 200 and fresh(other).self_score == 1
+
+
+def test_an_item_with_its_own_later_deadline_stays_open_after_the_campaigns(client, officer, units, campaign):
+    line = line_of(units[0], "3.3")
+    post_score(client, line, "2")
+    campaign.registration_deadline = local_today() - timedelta(days=30)
+    campaign.reporting_deadline = local_today() - timedelta(days=1)
+    fresh(line).criterion.deadline = local_today() + timedelta(days=5)
+    db.session.commit()
+    line = fresh(line)
+    response = client.post(f"/unit/score-lines/{line.id}/submit", headers=HX, data={"version": line.version})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert fresh(line).state is ScoreState.SUBMITTED
+    page = client.get(f"/unit/score-lines/{line.id}").get_data(as_text=True)
+    assert (local_today() + timedelta(days=5)).strftime("%d/%m/%Y") in page
+
+
 def test_bonus_claims_are_capped(client, officer, units):
     b1, b2 = line_of(units[0], "B.1"), line_of(units[0], "B.2")  # max 3 and 2, cap 5
     assert post_score(client, b1, "3").status_code == 200
