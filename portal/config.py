@@ -55,6 +55,7 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = None
     MAIL_TIMEOUT = 30
     MAIL_BACKEND = "smtp"  # also under TESTING (Flask-Mailman would pick its in-memory backend)
+    PORTAL_URL = None  # e.g. https://thidua.example.vn: e-mails then link to the page where it is done
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -106,6 +107,8 @@ def _mail_settings(app, env) -> None:
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         if env.get(name):
             app.config[name] = env[name].lower() in _TRUE
+    if env.get("PORTAL_URL"):
+        app.config["PORTAL_URL"] = env["PORTAL_URL"]
     if env.get("REMINDER_DAYS_BEFORE"):
         app.config["REMINDER_DAYS_BEFORE"] = env["REMINDER_DAYS_BEFORE"]
 

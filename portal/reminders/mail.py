@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_mailman import EmailMessage
 
 from portal.extensions import mail
@@ -25,6 +25,15 @@ def language_of(user) -> str:
     """The language of a user's e-mail. The portal keeps a language per session only, not per
     account, so every e-mail is in the default language (Vietnamese)."""
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def portal_link(endpoint: str, **values) -> str | None:
+    """The page's full address for an e-mail, when PORTAL_URL says where the portal is served."""
+    base = current_app.config.get("PORTAL_URL")
+    if not base:
+        return None
+    with current_app.test_request_context(base_url=base):  # a command has no request to take the host from
+        return url_for(endpoint, _external=True, **values)
 
 
 def send(messages: list[Message]) -> str | None:

@@ -232,8 +232,10 @@ def _reminder_email(due: Due, campaign: Campaign, officer: User) -> mail.Message
         what = _("pledge registration") if due.deadline_kind == REGISTRATION else _("reporting")
         subject = _("Reminder: %(what)s deadline %(day)s (%(days)d days left) — %(unit)s",
                     what=what, day=fmt_date(due.deadline), days=due.days_left, unit=due.unit.short_name)
+        link = mail.portal_link("workspace.pledges" if due.deadline_kind == REGISTRATION else "workspace.scores")
         body = render_template("reminders/reminder_email.txt", officer=officer, unit=due.unit, campaign=campaign,
-                               headline=reminder_headline(data), lines=reminder_lines(data), days_left=due.days_left)
+                               headline=reminder_headline(data), lines=reminder_lines(data), days_left=due.days_left,
+                               link=link)
     return mail.Message(officer.email, subject, body)
 
 
@@ -299,7 +301,8 @@ def _digest_email(reviewer: User, campaign: Campaign, items: list[dict], days: i
         subject = _("Review digest %(day)s: %(n)d items waiting longer than %(days)d days",
                     day=fmt_date(today), n=len(items), days=days)
         body = render_template("reminders/digest_email.txt", reviewer=reviewer, campaign=campaign, days=days,
-                               lines=[digest_line(item) for item in items])
+                               lines=[digest_line(item) for item in items],
+                               link=mail.portal_link("review.queue", age=days))
     return mail.Message(reviewer.email, subject, body)
 
 

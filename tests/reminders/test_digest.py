@@ -52,6 +52,7 @@ def digests_of(user):
 
 
 def test_each_active_reviewer_gets_one_digest_a_day_of_the_overdue_items(app, waiting, reviewers, smtp):
+    app.config["PORTAL_URL"] = "https://thidua.btc.example/"
     report = services.run()
 
     assert report.digests == 2
@@ -69,6 +70,7 @@ def test_each_active_reviewer_gets_one_digest_a_day_of_the_overdue_items(app, wa
     assert "Kính gửi Trần Văn Định," in sent.body
     assert "- Biên Hòa — 1.1 Xây dựng, triển khai Chương trình công tác năm 2025" in sent.body
     assert "đã chờ 10 ngày" in sent.body and "1.2 " not in sent.body
+    assert "Mở cổng thi đua: https://thidua.btc.example/review/?age=7" in sent.body
 
     again = services.run()  # the same day: nothing
     assert again.digests == 0 and len(smtp.messages) == 1 and len(digests_of(reviewers[0])) == 1

@@ -101,6 +101,7 @@ def test_reminder_days_setting_reads_a_list_and_refuses_nonsense():
 # --- the registration deadline --------------------------------------------------------------------
 
 def test_registration_reminder_reaches_exactly_the_unit_missing_it_with_what_is_missing(app, campaign, team, smtp):
+    app.config["PORTAL_URL"] = "https://thidua.btc.example"
     registration_due_in(campaign, 5)
     codes = item_codes(campaign)
     for code in codes[:2]:  # Biên Hòa has pledged its first two items
@@ -139,6 +140,7 @@ def test_registration_reminder_reaches_exactly_the_unit_missing_it_with_what_is_
     assert f"- {third.code} {third.title}: chưa đăng ký chỉ tiêu" in sent.body
     assert f"- {codes[0]} " not in sent.body
     assert "Ban Tổ chức Tỉnh ủy Đồng Nai" in sent.body
+    assert "Mở cổng thi đua: https://thidua.btc.example/unit/pledges" in sent.body
 
     # A second run sends nothing: no e-mail, no notification, no record.
     again = services.run()
@@ -228,7 +230,7 @@ def test_reporting_reminders_per_item_deadline_say_what_each_item_lacks(app, cam
     third = criterion(campaign, codes[2])
     assert (f"- {third.code} {third.title}: chưa có giải trình, thiếu minh chứng bắt buộc, "
             f"đã chấm nhưng chưa gửi") in campaign_mail
-    assert "Hạn nộp kết quả" in campaign_mail
+    assert "Hạn nộp kết quả" in campaign_mail and "Mở cổng" not in campaign_mail  # no PORTAL_URL: no link
 
 
 def test_an_unclaimed_bonus_is_not_missing_a_claimed_one_is(app, campaign, team, smtp):

@@ -53,3 +53,15 @@ def test_a_reminder_notification_leads_to_the_page_where_it_is_done(client, logi
     page = client.get("/notifications/").get_data(as_text=True)
     assert "Hạn đăng ký thi đua" in page and 'href="/unit/pledges"' in page
     assert officer.unit_id == units[0].id
+
+
+def test_the_reminder_reads_in_the_readers_language(client, login_as, campaign, units):
+    campaign.reporting_deadline = clock.today() + timedelta(days=2)
+    campaign.registration_deadline = clock.today() - timedelta(days=1)
+    db.session.commit()
+    login_as(Role.UNIT_OFFICER, units[0])
+    services.run()
+    client.post("/language/en")
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Reporting deadline" in page and "not self-scored" in page and "required evidence missing" in page
+    assert 'href="/unit/scores"' in page
