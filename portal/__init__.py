@@ -56,13 +56,14 @@ def _init_extensions(app: Flask) -> None:
     from portal.auth.throttle import init_throttle
     from portal.db_setup import init_database
     from portal.textguard import init_text_guard
-    from portal.extensions import csrf, db, login_manager, migrate
+    from portal.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
     init_database(app)
     init_text_guard()
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), compare_type=True)
     csrf.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home.views import bp as home_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.reference.views import bp as reference_bp
+    from portal.reminders.views import bp as reminders_bp
     from portal.review.views import bp as review_bp
     from portal.scoreboard.views import bp as scoreboard_bp
     from portal.workspace.views import bp as workspace_bp
@@ -100,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
 
 
 def _init_request_hooks(app: Flask) -> None:

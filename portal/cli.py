@@ -13,6 +13,7 @@ from portal.demo.services import DATA_2025, database_is_empty, seed_demo
 from portal.extensions import db
 from portal.models import Role
 from portal.reference.importer import ImportFailed, import_directory
+from portal.reminders.services import run as run_reminders
 from portal.workflow import WorkflowError
 
 def _read_password(from_stdin: bool) -> str:
@@ -55,6 +56,19 @@ def sweep_uploads_at_start(app: Flask) -> None:
         app.logger.warning("Upload sweep removed %d partial and %d unreferenced files (%d bytes): %s",
                            len(report.partial), len(report.orphans), report.size,
                            ", ".join(name for name, _size in report.removed))
+
+def _report_reminder_run(report) -> None:
+    if report.campaign is None:
+        click.echo(_("No current campaign is open or in scoring; no reminders sent."))
+        return
+    click.echo(_("Sent %(reminders)d reminders and %(digests)d digests (%(notifications)d notifications, "
+                 "%(emails)d e-mails); %(already)d were sent before.", reminders=report.reminders,
+                 digests=report.digests, notifications=report.notifications, emails=report.emails,
+                 already=report.already_sent))
+    if report.mail_errors:
+        click.echo(_("%(n)d e-mail sends failed; see the log.", n=report.mail_errors), err=True)
+        sys.exit(1)
+
 
 def init_cli(app: Flask) -> None:
     @app.cli.command("import")
@@ -190,6 +204,21 @@ def init_cli(app: Flask) -> None:
         click.echo(_("The audit chain is broken at event #%(id)s (%(reason)s); %(n)d events before it are intact.",
                      id=result.broken_id, reason=result.reason, n=result.checked), err=True)
         sys.exit(1)
+
+    reminders = click.Group("reminders", help="Deadline reminders to units and the reviewers' daily digest.")
+    app.cli.add_command(reminders)
+
+    @reminders.command("send")
+    @click.option("--no-digest", is_flag=True, help="Only the units' deadline reminders.")
+    def send_reminders_command(no_digest: bool):
+        """Remind units of what is missing before each deadline, and send the reviewers' digest.
+        Safe to run as often as wanted: nothing already sent is sent again."""
+        _report_reminder_run(run_reminders(digests=not no_digest))
+
+    @reminders.command("digest")
+    def send_digest_command():
+        """Only the reviewers' daily digest of items waiting longer than REVIEW_OVERDUE_DAYS."""
+        _report_reminder_run(run_reminders(reminders=False))
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")

@@ -43,6 +43,19 @@ class DefaultConfig:
     BADGE_POLL_SECONDS = 15
     UPLOAD_SWEEP_GRACE_SECONDS = 3600  # partial or unreferenced files younger than this are left alone
     UPLOAD_SWEEP_ON_START = True
+    # Deadline reminders (`flask reminders send`): days before a deadline when units are reminded.
+    REMINDER_DAYS_BEFORE = (7, 3, 1)
+    # E-mail (Flask-Mailman). No MAIL_SERVER: reminders are in-portal notifications only.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = None
+    MAIL_TIMEOUT = 30
+    MAIL_BACKEND = "smtp"  # also under TESTING (Flask-Mailman would pick its in-memory backend)
+    PORTAL_URL = None  # e.g. https://thidua.example.vn: e-mails then link to the page where it is done
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -78,9 +91,39 @@ def load_settings(app) -> None:
     if env.get("TRUSTED_PROXIES"):
         app.config["TRUSTED_PROXIES"] = env["TRUSTED_PROXIES"]
     app.config["TRUSTED_PROXIES"] = _proxy_count(app.config["TRUSTED_PROXIES"])
+    _mail_settings(app, env)
+    app.config["REMINDER_DAYS_BEFORE"] = reminder_days(app.config["REMINDER_DAYS_BEFORE"])
     if env.get("HTTPS", "").lower() in _TRUE:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _mail_settings(app, env) -> None:
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):
+        if env.get(name):
+            app.config[name] = env[name]
+    if env.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if env.get(name):
+            app.config[name] = env[name].lower() in _TRUE
+    if env.get("PORTAL_URL"):
+        app.config["PORTAL_URL"] = env["PORTAL_URL"]
+    if env.get("REMINDER_DAYS_BEFORE"):
+        app.config["REMINDER_DAYS_BEFORE"] = env["REMINDER_DAYS_BEFORE"]
+
+
+def reminder_days(value) -> tuple[int, ...]:
+    """REMINDER_DAYS_BEFORE as whole days, largest first: "7,3,1" or (7, 3, 1). A wrong value stops
+    start-up rather than reminding on days nobody chose."""
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        days = sorted({int(str(part).strip()) for part in parts}, reverse=True)
+    except ValueError:
+        days = []
+    if not days or any(day < 0 or day > 366 for day in days):
+        raise ValueError(f"REMINDER_DAYS_BEFORE must be whole days from 0 to 366, e.g. 7,3,1, not {value!r}")
+    return tuple(days)
 
 
 def _proxy_count(value) -> int:

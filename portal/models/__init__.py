@@ -24,6 +24,7 @@ from portal.models.nomination import (
     VoteChoice,
 )
 from portal.models.org import Cluster, Unit, UnitKind
+from portal.models.reminder import Reminder, ReminderRun, ReviewDigest
 from portal.models.review import AuditEvent, Comment, Counter, Notification, QueueItem
 from portal.models.scoreboard import DisplayLink, RenderedScoreboard, ScoreboardState
 from portal.models.session import LoginAttempt, UserSession
@@ -46,5 +47,5 @@ __all__ = [
     "EDITABLE_SCORE", "Commitment", "AuditEvent", "Comment", "Counter", "Notification", "QueueItem", "ProgressNote", "Registration", "RegistrationState",
     "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState", "Nomination",
     "NominationDocument", "NominationState", "PastClassification", "Vote", "VoteChoice",
-    "LoginAttempt", "UserSession",
+    "LoginAttempt", "UserSession", "Reminder", "ReminderRun", "ReviewDigest",
 ]

@@ -1,11 +1,14 @@
 """In-portal notifications for unit officers: their items approved, adjusted, returned, commented."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
+from portal.formatting import fmt_date
 from portal import workflow
 from portal.models import Notification, Role, ScoreLine, User, utcnow
 
@@ -45,6 +48,51 @@ def mark_all_read(user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
 
 
+# What a unit still lacks for an item, as a deadline reminder says it (keys stored in the reminder).
+NEED_TEXTS = {
+    "pledge": _l("no target registered"),
+    "self_score": _l("not self-scored"),
+    "explanation": _l("no explanation"),
+    "submit": _l("scored but not submitted"),
+    "evidence": _l("required evidence missing"),
+}
+
+
+def reminder_headline(data: dict) -> str:
+    """"Registration deadline 15/12/2026: still missing" — the first line of a deadline reminder."""
+    day = fmt_date(date.fromisoformat(data["deadline"]))
+    if data.get("deadline_kind") == "registration":
+        return _("Pledge registration deadline %(day)s — still missing:", day=day)
+    return _("Reporting deadline %(day)s — still missing:", day=day)
+
+
+def reminder_lines(data: dict) -> list[str]:
+    """One line per thing missing: the registration itself, then each criterion (code, title, what)."""
+    lines = [_("the pledge registration has not been submitted")] if data.get("registration") else []
+    for item in data.get("items", []):
+        needs = ", ".join(str(NEED_TEXTS[need]) for need in item["needs"])
+        lines.append(f"{item['code']} {item['title']}: {needs}")
+    return lines
+
+
+def digest_line(item: dict) -> str:
+    """One waiting item of a reviewer's digest."""
+    what = (f"{item['code']} {item['title']}" if item.get("code")
+            else _("Pledge registration") if item["kind"] == "registration" else _("Award nomination"))
+    return _("%(unit)s — %(what)s — submitted %(day)s, waiting %(days)d days",
+             unit=item["unit"], what=what, day=fmt_date(date.fromisoformat(item["submitted"])), days=item["days"])
+
+
+def parts(notification: Notification) -> tuple[str, list[str]]:
+    """The sentence and, for a reminder or a digest, its list (what is missing, what is waiting)."""
+    data = notification.data or {}
+    if notification.kind == "reminder":
+        return reminder_headline(data), reminder_lines(data)
+    if notification.kind == "review_digest":
+        return message(notification), [digest_line(item) for item in data.get("items", [])]
+    return message(notification), []
+
+
 def message(notification: Notification) -> str:
     """The notification's sentence in the reader's language."""
     from portal.formatting import fmt_points
@@ -64,5 +112,8 @@ def message(notification: Notification) -> str:
         "accepted": lambda: _("%(what)s was accepted.", what=what),
         "forwarded": lambda: _("Your nomination for %(award)s was forwarded to the council.", award=data.get("award")),
         "commented": lambda: _("New comment on %(what)s: %(comment)s", what=what, comment=data.get("comment")),
+        "reminder": lambda: f"{reminder_headline(data)} {'; '.join(reminder_lines(data))}.",
+        "review_digest": lambda: _("%(n)d items have been waiting longer than %(days)d days for review.",
+                                   n=len(data.get("items", [])), days=data.get("overdue_days", 0)),
     }
     return texts.get(notification.kind, lambda: notification.kind)()

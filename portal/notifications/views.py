@@ -11,7 +11,7 @@ bp = Blueprint("notifications", __name__)
 @login_required
 def index():
     items = services.recent(current_user)
-    return render_template("notifications/index.html", items=items, message=services.message,
+    return render_template("notifications/index.html", items=items, parts=services.parts,
                            target=_target)
 
 
@@ -38,6 +38,11 @@ def _target(notification) -> str:
         return url_for("workspace.item", line_id=notification.subject_id)
     if notification.subject_type == "registration":
         return url_for("workspace.pledges")
+    if notification.subject_type == "reminder":
+        registration = (notification.data or {}).get("deadline_kind") == "registration"
+        return url_for("workspace.pledges" if registration else "workspace.scores")
+    if notification.subject_type == "review_digest":
+        return url_for("review.queue", age=(notification.data or {}).get("overdue_days"))
     return url_for("home.index")
 
 

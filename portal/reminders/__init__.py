@@ -1,0 +1,1 @@
+"""Deadline reminders for units and the reviewers' daily digest."""
