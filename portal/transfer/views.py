@@ -85,6 +85,9 @@ def upload_files():
         db.session.rollback()
         return _upload_page(form, campaigns, problems, status=422)
     outcome = perform(services.store_upload, campaign, tables, current_user)
+    if not outcome.ok:
+        flash(outcome.message, "error")
+        return _upload_page(form, campaigns, status=outcome.status)
     return redirect(url_for(".preview", token=outcome.value.token), code=303)
 
 

@@ -385,3 +385,44 @@ def test_a_criterion_with_a_score_is_not_removed(client, admin, campaign, units)
     assert response.status_code == 422
     assert "&#39;1.2&#39; không có trong tệp nhưng không thể xóa" in response.get_data(as_text=True)
     assert counts() == before
+
+
+def test_one_xlsx_per_kind_uses_its_first_sheet(client, admin, campaign):
+    book = workbook_of(campaign)
+    for name in ("clusters", "criteria", "award-types"):
+        del book[name]
+    book["units"].title = "Sheet1"
+    response = client.post(URL, data={"campaign": campaign.id, "units": (io.BytesIO(workbook_bytes(book)), "dv.xlsx")},
+                           content_type="multipart/form-data")
+    plan = services.preview(services.upload_for(token_of(response), admin))
+    assert [k.kind for k in plan.kinds] == ["units"] and plan.nothing_changes
+
+
+def test_a_kind_given_twice_is_a_problem(client, admin, campaign):
+    files = csv_files(campaign)
+    response = client.post(URL, data={"campaign": campaign.id,
+                                      "workbook": (io.BytesIO(services.export_xlsx(campaign)), "all.xlsx"),
+                                      "units": (io.BytesIO(files["units-2025.csv"]), "units-2025.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "units-2025.csv" in response.get_data(as_text=True)
+
+
+def test_moving_an_award_type_changes_only_its_order(client, admin, campaign):
+    book = workbook_of(campaign)
+    sheet = book["award-types"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    sheet.delete_rows(2, len(rows))
+    for values in [rows[1], rows[0], *rows[2:]]:  # the first two swapped
+        sheet.append(values)
+    token = token_of(post_workbook(client, campaign, workbook_bytes(book)))
+    plan = services.preview(services.upload_for(token, admin))
+    changed = next(k for k in plan.kinds if k.kind == "award_types").changed
+    assert [(c.code, c.fields) for c in changed] == [
+        (rows[1][0], [("position", "2", "1")]), (rows[0][0], [("position", "1", "2")])]
+
+
+def test_the_english_preview_reads_in_english(client, admin, campaign):
+    client.post("/language/en")
+    token = token_of(post_workbook(client, campaign, _edited_workbook(campaign)))
+    page = client.get(f"{URL}preview/{token}").get_data(as_text=True)
+    assert "Preview of the import into 2025" in page and "Confirm the import" in page
