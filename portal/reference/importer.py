@@ -64,6 +64,8 @@ OPTIONAL_COLUMNS = {
 # The sheet of each kind in a workbook (the file names without the year).
 SHEET_NAMES = {"clusters": "clusters", "units": "units", "criteria": "criteria", "award_types": "award-types"}
 MAX_ROWS = 5000
+MAX_COLUMNS = 100
+BLANK_ROWS_AT_END = 1000
 YES = {"yes", "y", "true", "1", "có", "x"}
 NO = {"no", "n", "false", "0", "không", ""}
 STEP = Decimal("0.25")
@@ -198,12 +200,6 @@ class _Checker:
                 seen[key] = row.line
 
 
-def read_rows(path: Path, kind: str, checker: _Checker) -> list[Row]:
-    """The rows of a CSV file on disk (the command line's import)."""
-    table = read_path(path, kind, checker)
-    return table.rows if table else []
-
-
 def read_path(path: Path, kind: str, checker: _Checker) -> Table | None:
     try:
         data = path.read_bytes()
@@ -284,16 +280,22 @@ def read_xlsx(name: str, data: bytes, checker: _Checker, kind: str | None = None
 
 
 def _read_sheet(name: str, sheet, kind: str, checker: _Checker) -> Table | None:
-    lines = sheet.iter_rows(values_only=True)
+    lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     first = next(lines, None) or ()
     header = [_cell_text(v) for v in first]
     if not _has_columns(name, header, kind, checker):
         return None
     rows = []
+    blank_run = 0
     for number, values in enumerate(lines, start=2):
         texts = [_cell_text(v) for v in values]
         if any(t.strip() for t in texts):
             rows.append(Row(name, number, {c: t for c, t in zip(header, texts) if c}))
+            blank_run = 0
+        else:
+            blank_run += 1
+            if blank_run > BLANK_ROWS_AT_END:  # formatted but empty rows down the sheet: the data has ended
+                break
         if len(rows) > MAX_ROWS:
             checker.problems.append(Problem(name, number, "-", _("more than %(n)d rows", n=MAX_ROWS)))
             return None

@@ -426,3 +426,18 @@ def test_the_english_preview_reads_in_english(client, admin, campaign):
     token = token_of(post_workbook(client, campaign, _edited_workbook(campaign)))
     page = client.get(f"{URL}preview/{token}").get_data(as_text=True)
     assert "Preview of the import into 2025" in page and "Confirm the import" in page
+
+
+def test_a_sheet_reads_past_blank_rows_and_refuses_too_many_rows(campaign, monkeypatch):
+    from portal.reference import importer
+
+    book = workbook_of(campaign)
+    sheet = book["clusters"]
+    sheet.insert_rows(3, amount=5)  # blank rows inside the data are skipped, the rows keep their numbers
+    check = importer._Checker()
+    tables = importer.read_xlsx("c.xlsx", workbook_bytes(book), check, kind="clusters")
+    assert not check.problems
+    assert [(r.line, r["code"]) for r in tables["clusters"].rows] == [(2, "CUM-1"), (8, "CUM-2"), (9, "KHOI-TT")]
+    monkeypatch.setattr(importer, "MAX_ROWS", 2)
+    tables = importer.read_xlsx("c.xlsx", workbook_bytes(book), check, kind="clusters")
+    assert tables == {} and "nhiều hơn 2 dòng" in check.problems[0].message
