@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reminders.views import bp as reminders_bp
     from portal.review.views import bp as review_bp
     from portal.scoreboard.views import bp as scoreboard_bp
+    from portal.transfer.views import bp as transfer_bp
     from portal.workspace.views import bp as workspace_bp
 
     app.register_blueprint(auth_bp)
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
+    app.register_blueprint(transfer_bp, url_prefix="/admin/reference")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
 

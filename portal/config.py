@@ -36,6 +36,7 @@ class DefaultConfig:
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_LOCKOUT_SECONDS = 15 * 60
     MAX_FILE_SIZE = 20 * 1024 * 1024
+    REFERENCE_MAX_FILE_SIZE = 5 * 1024 * 1024  # each reference file uploaded for import (CSV or XLSX)
     MAX_CONTENT_LENGTH = 100 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 5000
     REVIEW_OVERDUE_DAYS = 7  # queue items waiting longer are flagged

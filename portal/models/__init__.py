@@ -28,6 +28,7 @@ from portal.models.reminder import Reminder, ReminderRun, ReviewDigest
 from portal.models.review import AuditEvent, Comment, Counter, Notification, QueueItem
 from portal.models.scoreboard import DisplayLink, RenderedScoreboard, ScoreboardState
 from portal.models.session import LoginAttempt, UserSession
+from portal.models.transfer import ReferenceUpload
 from portal.models.user import Role, User
 from portal.models.workspace import (
     EDITABLE_REGISTRATION,
@@ -47,5 +48,5 @@ __all__ = [
     "EDITABLE_SCORE", "Commitment", "AuditEvent", "Comment", "Counter", "Notification", "QueueItem", "ProgressNote", "Registration", "RegistrationState",
     "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState", "Nomination",
     "NominationDocument", "NominationState", "PastClassification", "Vote", "VoteChoice",
-    "LoginAttempt", "UserSession", "Reminder", "ReminderRun", "ReviewDigest",
+    "LoginAttempt", "UserSession", "Reminder", "ReminderRun", "ReviewDigest", "ReferenceUpload",
 ]

@@ -1,20 +1,25 @@
-"""Import of reference data (clusters, units, criteria, award types) from CSV files.
+"""Import of reference data (clusters, units, criteria, award types) from CSV files or XLSX sheets.
 
-Everything is parsed and validated first; only a clean set is written, in one transaction.
-Every problem names its file, line and column.  The format is that of ``reference/data/2025``.
+Both formats are read into the same :class:`Table` of :class:`Row` s, so validation is one code
+path.  Everything is parsed and validated first; only a clean set is written, in one transaction.
+Every problem names its file (and sheet), line and column.  The format is that of ``reference/data/2025``.
 """
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from flask_babel import gettext as _
 
 from portal import live
 from portal.extensions import db
+from portal.parsing import has_control_characters
 from portal.models import (
     GROUP_OF,
     AwardLevel,
@@ -28,6 +33,7 @@ from portal.models import (
     NomineeKind,
     Unit,
     UnitKind,
+    VoteDenominator,
 )
 from portal.workflow import ensure_campaign_open_for_changes
 from portal.workspace.services import prepare_officers_workspaces
@@ -48,6 +54,18 @@ COLUMNS = {
         "vote_threshold_percent", "required_documents",
     ],
 }
+# Columns a file may leave out: the field then keeps what the database holds.
+OPTIONAL_COLUMNS = {
+    "clusters": [],
+    "units": [],
+    "criteria": ["deadline"],
+    "award_types": ["vote_denominator"],
+}
+# The sheet of each kind in a workbook (the file names without the year).
+SHEET_NAMES = {"clusters": "clusters", "units": "units", "criteria": "criteria", "award_types": "award-types"}
+MAX_ROWS = 5000
+MAX_COLUMNS = 100
+BLANK_ROWS_AT_END = 1000
 YES = {"yes", "y", "true", "1", "có", "x"}
 NO = {"no", "n", "false", "0", "không", ""}
 STEP = Decimal("0.25")
@@ -85,6 +103,18 @@ class Row:
 
 
 @dataclass
+class Table:
+    """The rows of one kind as read from a CSV file or an XLSX sheet, with the header's columns."""
+
+    file: str
+    columns: list[str]
+    rows: list[Row]
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+
+@dataclass
 class Summary:
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -104,6 +134,8 @@ class _Checker:
             self.add(row, column, _("a value is required"))
         elif len(value) > max_len:
             self.add(row, column, _("longer than %(n)d characters", n=max_len))
+        elif has_control_characters(value):
+            self.add(row, column, _("contains invisible control characters"))
         return value
 
     def choice(self, row: Row, column: str, enum_cls, required: bool = True):
@@ -168,50 +200,157 @@ class _Checker:
                 seen[key] = row.line
 
 
-def read_rows(path: Path, kind: str, checker: _Checker) -> list[Row]:
-    name = path.name
+def read_path(path: Path, kind: str, checker: _Checker) -> Table | None:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in COLUMNS[kind] if c not in header]
-            for column in missing:
-                checker.problems.append(Problem(name, 1, column, _("this column is missing")))
-            if missing:
-                return []
-            return [Row(name, reader.line_num, record) for record in reader if any((v or "").strip() for v in record.values())]
+        data = path.read_bytes()
     except FileNotFoundError:
-        checker.problems.append(Problem(name, 0, "-", _("the file does not exist")))
+        checker.problems.append(Problem(path.name, 0, "-", _("the file does not exist")))
+        return None
+    return read_csv(path.name, data, kind, checker)
+
+
+def read_csv(name: str, data: bytes, kind: str, checker: _Checker) -> Table | None:
+    """A CSV file's rows (UTF-8, a header row); ``None`` with a problem when it cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         checker.problems.append(Problem(name, 0, "-", _("the file is not UTF-8 text")))
+        return None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [(c or "").strip() for c in reader.fieldnames or []]
+        reader.fieldnames = header
+        if not _has_columns(name, header, kind, checker):
+            return None
+        rows = []
+        for record in reader:
+            if any((v or "").strip() for v in record.values() if isinstance(v, str)):
+                rows.append(Row(name, reader.line_num, {k: v for k, v in record.items() if isinstance(k, str)}))
+            if len(rows) > MAX_ROWS:
+                checker.problems.append(Problem(name, reader.line_num, "-", _("more than %(n)d rows", n=MAX_ROWS)))
+                return None
+        return Table(name, header, rows)
     except csv.Error as exc:
         checker.problems.append(Problem(name, 0, "-", str(exc)))
-    return []
+        return None
+
+
+def _has_columns(name: str, header: list[str], kind: str, checker: _Checker) -> bool:
+    missing = [c for c in COLUMNS[kind] if c not in header]
+    for column in missing:
+        checker.problems.append(Problem(name, 1, column, _("this column is missing")))
+    return not missing
+
+
+def read_xlsx(name: str, data: bytes, checker: _Checker, kind: str | None = None) -> dict[str, Table]:
+    """The sheets of an XLSX workbook, by kind.  With ``kind`` (a workbook given for one file) the
+    sheet named after that kind is read, else the first one; without it every sheet must be named
+    after a kind ("clusters", "units", "criteria", "award-types")."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
+        checker.problems.append(Problem(name, 0, "-", _("the file is not a readable XLSX workbook")))
+        return {}
+    try:
+        if kind is not None:
+            wanted = SHEET_NAMES[kind]
+            sheets = [s for s in workbook.worksheets if s.title.strip().lower() == wanted] or workbook.worksheets[:1]
+            chosen = {kind: sheets[0]} if sheets else {}
+        else:
+            by_name = {v: k for k, v in SHEET_NAMES.items()}
+            chosen = {}
+            for sheet in workbook.worksheets:
+                sheet_kind = by_name.get(sheet.title.strip().lower())
+                if sheet_kind is None:
+                    checker.problems.append(Problem(f"{name} [{sheet.title}]", 0, "-", _(
+                        "the sheet's name is not one of: %(allowed)s", allowed=", ".join(SHEET_NAMES.values()))))
+                else:
+                    chosen[sheet_kind] = sheet
+        tables = {}
+        for sheet_kind, sheet in chosen.items():
+            table = _read_sheet(f"{name} [{sheet.title}]", sheet, sheet_kind, checker)
+            if table is not None:
+                tables[sheet_kind] = table
+        return tables
+    except Exception:
+        checker.problems.append(Problem(name, 0, "-", _("the file is not a readable XLSX workbook")))
+        return {}
+    finally:
+        workbook.close()
+
+
+def _read_sheet(name: str, sheet, kind: str, checker: _Checker) -> Table | None:
+    lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    first = next(lines, None) or ()
+    header = [_cell_text(v) for v in first]
+    if not _has_columns(name, header, kind, checker):
+        return None
+    rows = []
+    blank_run = 0
+    for number, values in enumerate(lines, start=2):
+        texts = [_cell_text(v) for v in values]
+        if any(t.strip() for t in texts):
+            rows.append(Row(name, number, {c: t for c, t in zip(header, texts) if c}))
+            blank_run = 0
+        else:
+            blank_run += 1
+            if blank_run > BLANK_ROWS_AT_END:  # formatted but empty rows down the sheet: the data has ended
+                break
+        if len(rows) > MAX_ROWS:
+            checker.problems.append(Problem(name, number, "-", _("more than %(n)d rows", n=MAX_ROWS)))
+            return None
+    return Table(name, header, rows)
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a CSV file would hold: 8.0 → "8", a date → "2025-01-01", TRUE → "yes"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value).strip()
 
 
 @dataclass
 class Parsed:
-    clusters: list[dict]
-    units: list[dict]
-    criteria: list[dict]
-    award_types: list[dict]
+    """Validated records by kind; ``None`` for a kind that was not given (it is left as it is)."""
+
+    clusters: list[dict] | None = None
+    units: list[dict] | None = None
+    criteria: list[dict] | None = None
+    award_types: list[dict] | None = None
 
 
 def parse_directory(directory: Path, year: int, scale: Decimal = Decimal(100)) -> Parsed:
     """Read and validate all four files; raise :class:`ImportFailed` listing every problem."""
     check = _Checker()
-    rows = {kind: read_rows(directory / pattern.format(year=year), kind, check)
-            for kind, pattern in FILE_PATTERNS.items()}
-    parsed = Parsed(
-        clusters=_parse_clusters(rows["clusters"], check),
-        units=[],
-        criteria=_parse_criteria(rows["criteria"], check, scale),
-        award_types=_parse_award_types(rows["award_types"], check),
-    )
-    known_clusters = {c["code"] for c in parsed.clusters} | set(
-        db.session.execute(db.select(Cluster.code)).scalars()
-    )
-    parsed.units = _parse_units(rows["units"], check, known_clusters)
+    tables = {kind: read_path(directory / pattern.format(year=year), kind, check)
+              for kind, pattern in FILE_PATTERNS.items()}
+    return parse_tables({k: t or Table("", [], []) for k, t in tables.items()}, scale, check)
+
+
+def parse_tables(tables: dict[str, Table], scale: Decimal, check: _Checker | None = None) -> Parsed:
+    """Validate the tables given (any subset of the four kinds), together with the problems
+    ``check`` already holds from reading them; raise :class:`ImportFailed` listing every problem."""
+    check = check or _Checker()
+    parsed = Parsed()
+    if "clusters" in tables:
+        parsed.clusters = _parse_clusters(tables["clusters"].rows, check)
+    if "criteria" in tables:
+        parsed.criteria = _parse_criteria(tables["criteria"], check, scale)
+    if "award_types" in tables:
+        parsed.award_types = _parse_award_types(tables["award_types"], check)
+    if "units" in tables:
+        known_clusters = {c["code"] for c in parsed.clusters or []} | set(
+            db.session.execute(db.select(Cluster.code)).scalars()
+        )
+        parsed.units = _parse_units(tables["units"].rows, check, known_clusters)
     if check.problems:
         raise ImportFailed(check.problems)
     return parsed
@@ -255,7 +394,8 @@ def _parse_units(rows: list[Row], check: _Checker, known_clusters: set[str]) -> 
     return units
 
 
-def _parse_criteria(rows: list[Row], check: _Checker, scale: Decimal) -> list[dict]:
+def _parse_criteria(table: Table, check: _Checker, scale: Decimal) -> list[dict]:
+    rows = table.rows
     check.unique(rows)
     by_code = {row["code"]: row for row in rows}
     criteria = []
@@ -283,6 +423,8 @@ def _parse_criteria(rows: list[Row], check: _Checker, scale: Decimal) -> list[di
             "guidance": check.text(row, "guidance", 4000, required=False),
             "row": row,
         })
+        if table.has("deadline"):
+            criteria[-1]["deadline"] = check.day(row, "deadline", required=False)
     if not check.problems:
         _check_sums(criteria, check, scale)
     for criterion in criteria:
@@ -320,7 +462,8 @@ def _num(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _parse_award_types(rows: list[Row], check: _Checker) -> list[dict]:
+def _parse_award_types(table: Table, check: _Checker) -> list[dict]:
+    rows = table.rows
     check.unique(rows)
     award_types = []
     for row in rows:
@@ -341,6 +484,9 @@ def _parse_award_types(rows: list[Row], check: _Checker) -> list[dict]:
             "vote_threshold_percent": threshold,
             "required_documents": documents,
         })
+        if table.has("vote_denominator"):
+            award_types[-1]["vote_denominator"] = (
+                check.choice(row, "vote_denominator", VoteDenominator, required=False) or VoteDenominator.ALL_MEMBERS)
     return award_types
 
 
@@ -368,17 +514,20 @@ def write_reference(parsed: Parsed, year: int) -> Summary:
     if campaign is None:
         campaign = default_campaign(year)
         db.session.add(campaign)
-    clusters = _upsert(Cluster, parsed.clusters, {})
-    units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]))
-             for u in parsed.units]
-    _upsert(Unit, units, {})
-    _write_criteria(campaign, parsed.criteria)
-    _upsert(AwardType, [dict(a, position=i) for i, a in enumerate(parsed.award_types)],
-            {"campaign": campaign})
+    clusters = _upsert(Cluster, parsed.clusters or [], {})
+    if parsed.units is not None:
+        units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]))
+                 for u in parsed.units]
+        _upsert(Unit, units, {})
+    if parsed.criteria is not None:
+        _write_criteria(campaign, parsed.criteria)
+    if parsed.award_types is not None:
+        _upsert(AwardType, [dict(a, position=i) for i, a in enumerate(parsed.award_types)],
+                {"campaign": campaign})
     prepare_officers_workspaces(campaign)  # a new year imported after the accounts exist
     live.bump(live.SCOREBOARD)  # names, clusters and criteria show on the scoreboard: re-render it
-    return Summary({"clusters": len(parsed.clusters), "units": len(parsed.units),
-                    "criteria": len(parsed.criteria), "award_types": len(parsed.award_types)})
+    return Summary({kind: len(getattr(parsed, kind)) for kind in FILE_PATTERNS
+                    if getattr(parsed, kind) is not None})
 
 
 def _existing_cluster(code: str | None) -> Cluster | None:
