@@ -14,6 +14,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from portal import live
+from portal.awards import rules as award_rules
 from portal.extensions import db
 from portal.models import (
     GROUP_OF,
@@ -325,8 +326,6 @@ def _parse_award_types(rows: list[Row], check: _Checker) -> list[dict]:
     award_types = []
     for row in rows:
         threshold = check.points(row, "vote_threshold_percent")
-        if threshold is not None and not (0 < threshold <= 100):
-            check.add(row, "vote_threshold_percent", _("must be above 0 and at most 100"))
         documents = [d.strip() for d in row["required_documents"].split(";") if d.strip()]
         award_types.append({
             "code": check.text(row, "code", MAX_CODE),
@@ -341,6 +340,8 @@ def _parse_award_types(rows: list[Row], check: _Checker) -> list[dict]:
             "vote_threshold_percent": threshold,
             "required_documents": documents,
         })
+        for column, message in award_rules.problems(award_types[-1]):  # the same rules as the admin's form
+            check.add(row, column, message)
     return award_types
 
 
