@@ -88,6 +88,11 @@ def update_award_type(award: AwardType, values: dict, version: int, admin) -> Aw
     _check(campaign, values, award)
     before = {k: _plain(getattr(award, k)) for k in EDITABLE}
     changed = [k for k in EDITABLE if before[k] != _plain(values[k])]
+    if "nominee" in changed:  # even a draft names a person, or not: it cannot switch kind under it
+        used = nominations_of(award)
+        if used:
+            raise InUse(_("This award type has nominations, so it cannot switch between collective and individual. "
+                          "Nothing was changed."), used)
     decisive = [k for k in changed if k in rules.DECISIVE_FIELDS]
     if decisive:
         submitted = nominations_of(award, submitted_only=True)

@@ -244,7 +244,7 @@ def test_rules_change_after_a_submission_is_refused_with_the_nominations(client,
     nominate("BK-BTVTU-CN", NominationState.DRAFT, unit_code="LK", name="Lê Văn Nam")
     before = snapshot()
     for change in ({"rule_consecutive_excellent_years": "3"}, {"vote_threshold_percent": "60"},
-                   {"nominee": "collective", "rule_min_service_years": ""}, {"level": "sector"},
+                   {"level": "sector"},
                    {"vote_denominator": "voters"}, {"rule_max_per_cluster": "2"}):
         response = client.post(url(campaign, a), data=form_of(a, **change))
         assert response.status_code == 409, change
@@ -275,6 +275,17 @@ def test_rules_may_change_while_nominations_are_drafts(client, login_as, campaig
     nominate("GK-BTCTU-TT", NominationState.DRAFT)
     assert client.post(url(campaign, a), data=form_of(a, rule_min_classification="excellent")).status_code == 303
     assert fresh(a).rule_min_classification is Classification.EXCELLENT
+
+
+def test_even_a_draft_keeps_the_nominee_kind(client, login_as, campaign, units):
+    login_as(Role.ADMIN)
+    a = award("GK-BTCTU-CN")
+    nominate("GK-BTCTU-CN", NominationState.DRAFT, name="Phạm Thị Hoa")
+    before = snapshot()
+    response = client.post(url(campaign, a), data=form_of(a, nominee="collective"))
+    assert response.status_code == 409
+    assert "Phạm Thị Hoa" in response.get_data(as_text=True).split('id="blocking-nominations"')[1]
+    assert snapshot() == before
 
 
 # --- Remove, reorder ---------------------------------------------------------------------------------
@@ -347,3 +358,26 @@ def test_a_closed_campaign_s_award_types_do_not_change(client, login_as, campaig
     assert snapshot() == before
     page = client.get(url(campaign, tail="")).get_data(as_text=True)
     assert "đã kết thúc" in page and "move/up" not in page and "/new" not in page
+
+
+def test_every_change_needs_the_csrf_token(database_url, tmp_path, app, campaign):
+    import re
+
+    from tests.conftest import make_test_app
+
+    client = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True).test_client()
+    admin = factories.gen_user(role=Role.ADMIN)
+    db.session.commit()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    assert client.post("/login", data={"username": admin.username, "password": factories.PASSWORD,
+                                       "csrf_token": token}).status_code == 303
+    a = award("GK-BTCTU-TT")
+    before = snapshot()
+    for path, data in ((url(campaign, a), form_of(a, name="Không token")), (url(campaign, tail="new"), form_of(a, code="X")),
+                       (url(campaign, a, "remove"), {"version": str(a.version)}), (url(campaign, a, "move/down"), {})):
+        assert client.post(path, data=data).status_code == 400, path
+    assert snapshot() == before
+    page = client.get(url(campaign, a)).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(url(campaign, a), data=form_of(a, name="Có token", csrf_token=token)).status_code == 303
+    assert fresh(a).name == "Có token"
