@@ -94,3 +94,12 @@ def test_the_import_refuses_what_the_form_refuses(app, data_dir, old, new, line,
 
 def test_the_2025_award_types_pass_the_shared_rules(campaign):
     assert award("BK-BTVTU-CN").rule_consecutive_excellent_years == 2  # individual, and allowed
+
+
+def test_the_award_type_pages_speak_english_too(client, login_as, campaign):
+    login_as(Role.ADMIN)
+    client.post("/language/en", data={"next": "/"})
+    page = client.get(f"/admin/campaigns/{campaign.id}/award-types/").get_data(as_text=True)
+    assert "Leads its emulation cluster" in page and "Ranked among the top 3 units of its cluster" in page
+    page = client.get(f"/admin/campaigns/{campaign.id}/award-types/{award('GK-BTCTU-TT').id}/edit").get_data(as_text=True)
+    assert "Classified “Well completed tasks” or better" in page and "Rank in its cluster at best" in page
