@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
+    from portal.awards.views import bp as awards_bp
     from portal.campaign.views import bp as campaign_bp
     from portal.ceremony.views import bp as ceremony_bp
     from portal.nominations.views import bp as nominations_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(transfer_bp, url_prefix="/admin/reference")
+    app.register_blueprint(awards_bp, url_prefix="/admin/campaigns")  # /admin/campaigns/<id>/award-types/…
     app.register_blueprint(accounts_bp)
     app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
 

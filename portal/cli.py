@@ -162,7 +162,7 @@ def init_cli(app: Flask) -> None:
         """Create an account; the password is asked for (or read from stdin)."""
         password = _read_password(password_stdin)
         try:
-            user = create_user(username, full_name, Role(role), password, unit_code)
+            user = create_user(username, full_name, Role(role), password, unit_code, refuse_common=True)
             db.session.commit()
         except AccountError as exc:
             db.session.rollback()
@@ -177,7 +177,7 @@ def init_cli(app: Flask) -> None:
         """Set a new password; the user's other sessions end."""
         password = _read_password(password_stdin)
         try:
-            set_password(username, password)
+            set_password(username, password, refuse_common=True)
             db.session.commit()
         except AccountError as exc:
             db.session.rollback()

@@ -49,7 +49,10 @@ def check_password_strength(password: str, refuse_common: bool = False) -> None:
         raise AccountError(_("This password is one of the first that anyone would try. Choose another."))
 
 
-def create_user(username: str, full_name: str, role: Role, password: str, unit_code: str | None = None) -> User:
+def create_user(username: str, full_name: str, role: Role, password: str, unit_code: str | None = None,
+                refuse_common: bool = False) -> User:
+    """``refuse_common`` when a person chooses the password now (the command line), not for generated
+    or demo passwords."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise AccountError(_("A username has 3–64 characters: lower-case letters, digits, dot, dash, underscore."),
@@ -59,7 +62,7 @@ def create_user(username: str, full_name: str, role: Role, password: str, unit_c
     if not full_name.strip():
         raise AccountError(_("A full name is required."), "full_name")
     unit = _unit_for(role, unit_code)
-    check_password_strength(password)
+    check_password_strength(password, refuse_common=refuse_common)
     user = User(username=username, full_name=full_name.strip(), role=role, unit=unit)
     user.set_password(password)
     db.session.add(user)
@@ -192,11 +195,11 @@ def change_own_password(user: User, new_password: str, keep_token: str | None) -
     return ended
 
 
-def set_password(username: str, password: str) -> User:
+def set_password(username: str, password: str, refuse_common: bool = False) -> User:
     user = db.session.execute(db.select(User).where(User.username == username.strip().lower())).scalar_one_or_none()
     if user is None:
         raise AccountError(_("There is no user '%(name)s'.", name=username))
-    check_password_strength(password)
+    check_password_strength(password, refuse_common=refuse_common)
     user.set_password(password)
     sessions.end_all(user.id)  # whoever knew the old password is signed out everywhere
     db.session.flush()

@@ -208,6 +208,9 @@ class AwardType(TimestampMixin, Base):
     )
     required_documents: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     campaign: Mapped[Campaign] = relationship(back_populates="award_types")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portal.awards.rules import requirement
 from portal.extensions import db
 from portal.labels import label
 from portal.models import (CLASSIFICATION_ORDER, Campaign, CampaignState, Classification, Nomination, NominationState,
@@ -58,41 +59,41 @@ def check(nomination: Nomination) -> list[RuleResult]:
         standing = _standing(nomination)
     if award.rule_cluster_rank_max:
         if standing is None or standing.total_items == 0 or standing.approved_items == 0:
-            results.append(RuleResult("cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
+            results.append(RuleResult("cluster_rank", requirement("rule_cluster_rank_max", award.rule_cluster_rank_max),
                                       _("no approved score yet"), UNKNOWN))
         elif not standing.complete:  # a rank from a scorecard still under review may change
             results.append(RuleResult(
-                "cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
+                "cluster_rank", requirement("rule_cluster_rank_max", award.rule_cluster_rank_max),
                 _("provisional rank %(n)s (%(a)s of %(t)s items reviewed)", n=standing.cluster_rank,
                   a=standing.approved_items, t=standing.total_items), UNKNOWN))
         else:
             results.append(RuleResult(
-                "cluster_rank", _("Ranked at best %(n)s in its cluster", n=award.rule_cluster_rank_max),
+                "cluster_rank", requirement("rule_cluster_rank_max", award.rule_cluster_rank_max),
                 _("rank %(n)s", n=standing.cluster_rank),
                 MET if standing.cluster_rank <= award.rule_cluster_rank_max else NOT_MET))
     if award.rule_min_classification:
         wanted = award.rule_min_classification
         if standing is None or standing.approved_items == 0:
-            results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
+            results.append(RuleResult("classification", requirement("rule_min_classification", wanted),
                                       _("no approved score yet"), UNKNOWN))
         elif not standing.complete:  # a unit is classified only once its scorecard is fully reviewed
-            results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
+            results.append(RuleResult("classification", requirement("rule_min_classification", wanted),
                                       _("not yet classifiable (%(a)s of %(t)s items reviewed)",
                                         a=standing.approved_items, t=standing.total_items), UNKNOWN))
         else:
             ok = CLASSIFICATION_ORDER.index(standing.classification) <= CLASSIFICATION_ORDER.index(wanted)
-            results.append(RuleResult("classification", _("Classification at least: %(c)s", c=label(wanted)),
+            results.append(RuleResult("classification", requirement("rule_min_classification", wanted),
                                       label(standing.classification), MET if ok else NOT_MET))
     if award.rule_max_per_cluster:
         used = db.session.scalar(sa.select(sa.func.count(Nomination.id)).join(Unit, Unit.id == Nomination.unit_id).where(
             Nomination.award_type_id == award.id, Nomination.id != nomination.id, Nomination.state.in_(COUNTED),
             Unit.cluster_id == nomination.unit.cluster_id)) or 0
-        results.append(RuleResult("quota", _("At most %(n)s nomination(s) per cluster", n=award.rule_max_per_cluster),
+        results.append(RuleResult("quota", requirement("rule_max_per_cluster", award.rule_max_per_cluster),
                                   _("%(n)s already used in the cluster", n=used),
                                   MET if used < award.rule_max_per_cluster else NOT_MET))
     if award.rule_min_service_years:
         years = nomination.service_years
-        results.append(RuleResult("service", _("At least %(n)s years in the sector", n=award.rule_min_service_years),
+        results.append(RuleResult("service", requirement("rule_min_service_years", award.rule_min_service_years),
                                   _("not given") if years is None else _("%(n)s years", n=years),
                                   UNKNOWN if years is None else (MET if years >= award.rule_min_service_years else NOT_MET)))
     if award.rule_consecutive_excellent_years:
@@ -107,5 +108,5 @@ def check(nomination: Nomination) -> list[RuleResult]:
             outcome = MET
         else:
             outcome = UNKNOWN
-        results.append(RuleResult("excellent_years", _("Rated excellent %(n)s years in a row", n=n), shown, outcome))
+        results.append(RuleResult("excellent_years", requirement("rule_consecutive_excellent_years", n), shown, outcome))
     return results

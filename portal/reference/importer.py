@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from flask_babel import gettext as _
 
 from portal import live
+from portal.awards import rules as award_rules
 from portal.extensions import db
 from portal.parsing import has_control_characters
 from portal.models import (
@@ -468,8 +469,6 @@ def _parse_award_types(table: Table, check: _Checker) -> list[dict]:
     award_types = []
     for row in rows:
         threshold = check.points(row, "vote_threshold_percent")
-        if threshold is not None and not (0 < threshold <= 100):
-            check.add(row, "vote_threshold_percent", _("must be above 0 and at most 100"))
         documents = [d.strip() for d in row["required_documents"].split(";") if d.strip()]
         award_types.append({
             "code": check.text(row, "code", MAX_CODE),
@@ -487,6 +486,8 @@ def _parse_award_types(table: Table, check: _Checker) -> list[dict]:
         if table.has("vote_denominator"):
             award_types[-1]["vote_denominator"] = (
                 check.choice(row, "vote_denominator", VoteDenominator, required=False) or VoteDenominator.ALL_MEMBERS)
+        for column, message in award_rules.problems(award_types[-1]):  # the same rules as the admin's form
+            check.add(row, column, message)
     return award_types
 
 

@@ -84,3 +84,24 @@ def test_set_password_refuses_short_and_unknown(runner, app):
     assert get_user("doimk2").password_hash == old_hash
     result = runner.invoke(args=["users", "set-password", "nobody", "--password-stdin"], input="long enough 1\n")
     assert result.exit_code == 1 and "nobody" in result.output
+
+
+@pytest.mark.parametrize("password", ["matkhau123", "Password123", "thidua2025"])
+def test_create_refuses_a_common_password_like_the_own_password_page(runner, app, password):
+    before = db.session.scalar(db.select(db.func.count()).select_from(User))
+    result = runner.invoke(args=["users", "create", "thamdinh8", "--full-name", "Trần Văn Tám", "--role", "reviewer",
+                                 "--password-stdin"], input=f"{password}\n")
+    assert result.exit_code == 1
+    assert "Hãy chọn mật khẩu khác" in result.output
+    assert get_user("thamdinh8") is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == before
+
+
+def test_set_password_refuses_a_common_password(runner, app):
+    user = factories.gen_user(username="doimk3")
+    db.session.commit()
+    old_hash = user.password_hash
+    result = runner.invoke(args=["users", "set-password", "doimk3", "--password-stdin"], input="qwerty123\n")
+    assert result.exit_code == 1 and "Hãy chọn mật khẩu khác" in result.output
+    db.session.expire_all()
+    assert get_user("doimk3").password_hash == old_hash
