@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import bp as audit_bp
     from portal.campaign.views import bp as campaign_bp
     from portal.ceremony.views import bp as ceremony_bp
+    from portal.criteria.views import bp as criteria_bp
     from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.auth.views import bp as auth_bp
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
+    app.register_blueprint(criteria_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(accounts_bp)
 
 

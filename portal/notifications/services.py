@@ -1,11 +1,13 @@
 """In-portal notifications for unit officers: their items approved, adjusted, returned, commented."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from portal.extensions import db
+from portal.formatting import fmt_date, fmt_points
 from portal import workflow
 from portal.models import Notification, Role, ScoreLine, User, utcnow
 
@@ -64,5 +66,26 @@ def message(notification: Notification) -> str:
         "accepted": lambda: _("%(what)s was accepted.", what=what),
         "forwarded": lambda: _("Your nomination for %(award)s was forwarded to the council.", award=data.get("award")),
         "commented": lambda: _("New comment on %(what)s: %(comment)s", what=what, comment=data.get("comment")),
+        "criterion_changed": lambda: _criterion_changed(data),
     }
     return texts.get(notification.kind, lambda: notification.kind)()
+
+
+def _criterion_changed(data: dict) -> str:
+    """An administrator added or changed a criterion the unit works on: what changed, with the new values."""
+    day = fmt_date(date.fromisoformat(data["deadline"])) if data.get("deadline") else ""
+    if data.get("added"):
+        return _("New criterion %(code)s: %(title)s (reporting deadline %(day)s).",
+                 code=data.get("code"), title=data.get("title"), day=day)
+    texts = {
+        "deadline": lambda: _("the reporting deadline is now %(day)s", day=day),
+        "max_points": lambda: _("the maximum is now %(points)s points", points=fmt_points(Decimal(data["max_points"]))),
+        "evidence_required": lambda: (_("evidence is now required") if data.get("evidence_required")
+                                      else _("evidence is no longer required")),
+        "title": lambda: _("new title: %(title)s", title=data.get("title")),
+        "guidance": lambda: _("the guidance was updated"),
+        "code": lambda: _("new code"),
+    }
+    changes = "; ".join(texts[name]() for name in data.get("fields", []) if name in texts)
+    return _("Criterion %(code)s was changed by an administrator: %(changes)s.",
+             code=data.get("code"), changes=changes)
