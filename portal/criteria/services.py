@@ -19,7 +19,15 @@ from flask_babel import ngettext
 
 from portal import live
 from portal.audit.services import append
-from portal.criteria.rules import MAX_CODE, Node, SumProblem, check_sums, parent_kind_fits, valid_points
+from portal.criteria.rules import (
+    MAX_CODE,
+    Node,
+    SumProblem,
+    check_sums,
+    parent_kind_fits,
+    plain_number,
+    valid_points,
+)
 from portal.extensions import db
 from portal.formatting import fmt_date, fmt_points
 from portal.labels import label
@@ -254,7 +262,7 @@ def _validate(campaign: Campaign, values: CriterionValues, criterion: Criterion 
 
 def _snapshot(criterion: Criterion) -> dict:
     return {"code": criterion.code, "kind": criterion.kind.value, "title": criterion.title,
-            "guidance": criterion.guidance, "max_points": format(criterion.max_points, "f"),
+            "guidance": criterion.guidance, "max_points": plain_number(Decimal(criterion.max_points)),
             "evidence_required": criterion.evidence_required,
             "deadline": criterion.deadline.isoformat() if criterion.deadline else None,
             "parent": criterion.parent.code if criterion.parent else None}

@@ -215,7 +215,7 @@ def test_a_change_in_next_years_campaign_reaches_only_the_units_working_in_it(ca
 def test_nothing_changed_means_no_audit_and_no_notification(campaign, units, officers, admin):
     item = crit("1.1")
     before = state_of_db()
-    services.update_criterion(item, values_of(item), item.version, admin)
+    services.update_criterion(item, values_of(item, max_points=Decimal("8")), item.version, admin)  # 8 == 8.00
     db.session.commit()
     assert state_of_db() == before
 
