@@ -162,7 +162,8 @@ def copy_campaign(source: Campaign, year: int, admin) -> Campaign:
     new_ids: dict[int, Criterion] = {}
     pending = sorted(source.criteria, key=lambda c: (c.parent_id is not None, c.position, c.id))
     for criterion in pending:  # groups (no parent) first, so every parent exists before its children
-        clone = Criterion(campaign=copy, **{f: getattr(criterion, f) for f in CRITERION_COPIED})
+        clone = Criterion(campaign=copy, deadline=shift_years(criterion.deadline, years),
+                          **{f: getattr(criterion, f) for f in CRITERION_COPIED})
         if criterion.parent_id is not None:
             clone.parent = new_ids[criterion.parent_id]
         new_ids[criterion.id] = clone

@@ -39,6 +39,7 @@ from portal.models import (
     Criterion,
     CriterionKind,
     Evidence,
+    Notification,
     ProgressNote,
     Registration,
     ScoreLine,
@@ -397,6 +398,10 @@ def remove_criterion(criterion: Criterion, version: int | None, admin) -> None:
         raise WouldBreak(_("Criterion %(code)s cannot be removed: these units have data on it. "
                            "Nothing was changed.", code=criterion.code), data)
     before = _snapshot(criterion)
+    line_ids = db.select(ScoreLine.id).where(ScoreLine.criterion_id == criterion.id).scalar_subquery()
+    # the notifications about the item (its addition, a new deadline) would lead nowhere
+    db.session.execute(db.delete(Notification).where(Notification.subject_type == "score_line",
+                                                     Notification.subject_id.in_(line_ids)))
     db.session.execute(db.delete(Commitment).where(Commitment.criterion_id == criterion.id))
     db.session.execute(db.delete(ScoreLine).where(ScoreLine.criterion_id == criterion.id))
     criterion_id = criterion.id

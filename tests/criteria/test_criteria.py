@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from portal.campaign.services import copy_campaign
+from portal.campaign.services import copy_campaign, shift_years
 from portal.criteria import rules, services
 from portal.criteria.services import CriterionValues, Invalid, WouldBreak
 from portal.extensions import db
@@ -315,6 +315,31 @@ def test_removing_an_item_without_data_takes_its_empty_rows(campaign, units, adm
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScoreLine).where(ScoreLine.criterion_id == item_id)) == 0
     assert db.session.execute(sa.select(AuditEvent).where(AuditEvent.action == "criterion_removed")).scalar_one().before["code"] == "2.3"
     assert not services.tree(campaign).ok  # group 2 now adds up to 15 of 20: shown as a warning
+
+
+def test_an_item_added_by_mistake_goes_with_its_notifications(campaign, units, officers, admin):
+    item = services.create_criterion(campaign, CriterionValues(
+        code="6.4", kind=CriterionKind.ITEM, parent_id=crit("6").id, title="Nhầm", max_points=Decimal(1)), admin)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 2
+    services.remove_criterion(item, item.version, admin)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScoreLine)
+                             .where(ScoreLine.criterion_id == item.id)) == 0
+
+
+def test_a_copied_year_keeps_each_item_deadline_a_year_later(campaign, admin):
+    item = crit("1.1")
+    services.update_criterion(item, values_of(item, deadline=campaign.reporting_deadline - timedelta(days=7)),
+                              item.version, admin)
+    db.session.commit()
+    next_year = copy_campaign(campaign, campaign.year + 1, admin)
+    db.session.commit()
+    copied = db.session.execute(sa.select(Criterion).where(Criterion.campaign_id == next_year.id,
+                                                           Criterion.code == "1.1")).scalar_one()
+    assert copied.deadline == shift_years(fresh(item).deadline, 1)
+    assert copied.deadline <= next_year.review_end
 
 
 def test_a_group_with_items_cannot_be_removed(campaign, admin):
