@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.criteria.rules import MAX_CODE
+from portal.criteria_rules import MAX_CODE
 from portal.forms import LocalDecimalField, PortalForm, VersionField
 from portal.labels import label
 from portal.models import CriterionKind

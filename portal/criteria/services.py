@@ -1,7 +1,7 @@
 """The criteria tree of a campaign, edited by the administrators: create, edit, remove, reorder.
 
 Each node's own rules (code, points in steps of 0.25, kind under the matching group, a deadline
-no later than the end of review) refuse the change; the tree's sums (:mod:`portal.criteria.rules`)
+no later than the end of review) refuse the change; the tree's sums (:mod:`portal.criteria_rules`)
 are shown as warnings on the tree page, since a tree is built one node at a time.  Once units
 have data on a criterion (a pledge, a score, evidence, a comment), a change that would invalidate
 it is refused with the list of what it would break; an allowed change is audited and the units
@@ -19,7 +19,7 @@ from flask_babel import ngettext
 
 from portal import live
 from portal.audit.services import append
-from portal.criteria.rules import (
+from portal.criteria_rules import (
     MAX_CODE,
     Node,
     SumProblem,

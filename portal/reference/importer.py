@@ -14,7 +14,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from portal import live
-from portal.criteria.rules import Node, check_sums
+from portal.criteria_rules import Node, check_sums
 from portal.extensions import db
 from portal.models import (
     GROUP_OF,
@@ -292,7 +292,7 @@ def _parse_criteria(rows: list[Row], check: _Checker, scale: Decimal) -> list[di
 
 
 def _check_sums(criteria: list[dict], check: _Checker, scale: Decimal) -> None:
-    """The tree's sums (:func:`portal.criteria.rules.check_sums`), each problem on its row."""
+    """The tree's sums (:func:`portal.criteria_rules.check_sums`), each problem on its row."""
     rows = {c["code"]: c["row"] for c in criteria}
     nodes = [Node(c["code"], c["kind"], c["max_points"], c["parent"]) for c in criteria]
     for problem in check_sums(nodes, scale):

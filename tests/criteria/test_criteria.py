@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from portal.campaign.services import copy_campaign, shift_years
-from portal.criteria import rules, services
+from portal.campaign.services import copy_campaign, open_campaign, shift_years
+from portal import criteria_rules as rules
+from portal.criteria import services
 from portal.criteria.services import CriterionValues, Invalid, WouldBreak
 from portal.extensions import db
 from portal.models import (
@@ -515,3 +516,20 @@ def test_a_new_item_from_the_group_row_is_preset_to_that_group(client, login_as,
     assert crit("B.3").max_points == Decimal("1.5")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScoreLine)
                              .where(ScoreLine.criterion_id == crit("B.3").id)) == 2
+
+
+def test_a_campaign_opens_only_once_its_criteria_add_up(campaign, admin):
+    next_year = copy_campaign(campaign, 2026, admin)
+    db.session.commit()
+    item = db.session.execute(sa.select(Criterion).where(Criterion.campaign_id == next_year.id,
+                                                         Criterion.code == "2.1")).scalar_one()
+    services.update_criterion(item, values_of(item, max_points=Decimal(11)), item.version, admin)
+    db.session.commit()
+    before = state_of_db()
+    exc = refused(open_campaign, next_year, admin)
+    assert "'2'" in exc.message and "21" in exc.message
+    assert fresh(next_year).state is CampaignState.DRAFT and state_of_db() == before
+    services.update_criterion(item, values_of(item, max_points=Decimal(10)), item.version, admin)
+    open_campaign(next_year, admin)
+    db.session.commit()
+    assert fresh(next_year).state is CampaignState.OPEN
