@@ -26,6 +26,7 @@ from portal.criteria_rules import (
     check_sums,
     parent_kind_fits,
     plain_number,
+    scored_total,
     valid_points,
 )
 from portal.extensions import db
@@ -128,7 +129,7 @@ def tree(campaign: Campaign) -> Tree:
                         sum((x.max_points for x in c.children), Decimal(0)))
               for c in criteria if c.parent_id is None]
     nodes = nodes_of(criteria)
-    result = Tree(campaign, groups, sum((n.max_points for n in nodes if n.kind is CriterionKind.GROUP), Decimal(0)))
+    result = Tree(campaign, groups, scored_total(nodes))
     for problem in check_sums(nodes, campaign.scale, number=fmt_points):
         if problem.rule == "scale":
             result.scale_problem = problem
