@@ -1,6 +1,7 @@
 """The criteria tree editor: each rule of the tree, the refusals that protect units' data (each lists
 what it would break and changes nothing), notifications to exactly the affected units, conflicts,
 the closing lock and who may reach the pages."""
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from portal.notifications.services import message
 from portal.workflow import Conflict, WorkflowError
 from portal.workspace.services import ensure_workspace
 from tests import factories
+from tests.conftest import make_test_app
 from tests.helpers import HX, commitment_of, fresh, line_of
 
 
@@ -533,3 +535,20 @@ def test_a_campaign_opens_only_once_its_criteria_add_up(campaign, admin):
     open_campaign(next_year, admin)
     db.session.commit()
     assert fresh(next_year).state is CampaignState.OPEN
+
+
+def test_criteria_changes_need_the_csrf_token(database_url, tmp_path, campaign, admin):
+    guarded = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True).test_client()
+    login_page = guarded.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', login_page).group(1)
+    assert guarded.post("/login", data={"username": admin.username, "password": factories.PASSWORD,
+                                        "csrf_token": token}).status_code == 303
+    item = crit("1.2")
+    before = state_of_db()
+    for url in (f"/admin/campaigns/criteria/{item.id}/move/up", f"/admin/campaigns/criteria/{item.id}/remove",
+                f"/admin/campaigns/criteria/{item.id}/edit"):
+        assert guarded.post(url, data=form_of(item, title="Không có mã")).status_code == 400, url
+    assert state_of_db() == before
+    page = guarded.get(f"/admin/campaigns/{campaign.id}/criteria").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert guarded.post(f"/admin/campaigns/criteria/{item.id}/move/up", data={"csrf_token": token}).status_code == 303
