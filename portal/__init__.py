@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.awards.views import bp as awards_bp
     from portal.campaign.views import bp as campaign_bp
     from portal.ceremony.views import bp as ceremony_bp
+    from portal.criteria.views import bp as criteria_bp
     from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.auth.views import bp as auth_bp
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(transfer_bp, url_prefix="/admin/reference")
     app.register_blueprint(awards_bp, url_prefix="/admin/campaigns")  # /admin/campaigns/<id>/award-types/…
+    app.register_blueprint(criteria_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
 

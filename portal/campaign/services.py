@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from portal import live
 from portal.audit.services import append
+from portal.criteria_rules import Node, check_sums
 from portal.extensions import db
+from portal.formatting import fmt_points
 from portal.labels import label
 from portal.models import AwardType, Campaign, CampaignState, Criterion, Role
 from portal.workflow import Conflict, WorkflowError
@@ -83,7 +85,14 @@ def _move(campaign: Campaign, action: str, admin) -> Campaign:
 
 
 def open_campaign(campaign: Campaign, admin) -> Campaign:
-    """draft → open: unit officers see the campaign and can register their pledges."""
+    """draft → open: unit officers see the campaign and can register their pledges — only once its
+    criteria add up (the rules of the import, :func:`portal.criteria_rules.check_sums`)."""
+    nodes = [Node(c.code, c.kind, c.max_points, c.parent.code if c.parent else None) for c in campaign.criteria]
+    problems = check_sums(nodes, campaign.scale, number=fmt_points)
+    if problems:
+        raise WorkflowError(_("The criteria do not add up yet (%(problems)s); correct them on the criteria page "
+                              "before opening the campaign. Nothing was changed.",
+                              problems="; ".join(p.message for p in problems)))
     return _move(campaign, "open", admin)
 
 
@@ -162,7 +171,8 @@ def copy_campaign(source: Campaign, year: int, admin) -> Campaign:
     new_ids: dict[int, Criterion] = {}
     pending = sorted(source.criteria, key=lambda c: (c.parent_id is not None, c.position, c.id))
     for criterion in pending:  # groups (no parent) first, so every parent exists before its children
-        clone = Criterion(campaign=copy, **{f: getattr(criterion, f) for f in CRITERION_COPIED})
+        clone = Criterion(campaign=copy, deadline=shift_years(criterion.deadline, years),
+                          **{f: getattr(criterion, f) for f in CRITERION_COPIED})
         if criterion.parent_id is not None:
             clone.parent = new_ids[criterion.parent_id]
         new_ids[criterion.id] = clone

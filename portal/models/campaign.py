@@ -153,6 +153,9 @@ class Criterion(TimestampMixin, Base):
     position: Mapped[int] = mapped_column(default=0)
     # The item's own reporting deadline where it differs from the campaign's (earlier or later).
     deadline: Mapped[Optional[date]]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     campaign: Mapped[Campaign] = relationship(back_populates="criteria")
     parent: Mapped[Optional["Criterion"]] = relationship(remote_side=[id], back_populates="children")

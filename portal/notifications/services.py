@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.formatting import fmt_date
+from portal.formatting import fmt_date, fmt_points
 from portal import workflow
 from portal.models import Notification, Role, ScoreLine, User, utcnow
 
@@ -115,5 +115,26 @@ def message(notification: Notification) -> str:
         "reminder": lambda: f"{reminder_headline(data)} {'; '.join(reminder_lines(data))}.",
         "review_digest": lambda: _("%(n)d items have been waiting longer than %(days)d days for review.",
                                    n=len(data.get("items", [])), days=data.get("overdue_days", 0)),
+        "criterion_changed": lambda: _criterion_changed(data),
     }
     return texts.get(notification.kind, lambda: notification.kind)()
+
+
+def _criterion_changed(data: dict) -> str:
+    """An administrator added or changed a criterion the unit works on: what changed, with the new values."""
+    day = fmt_date(date.fromisoformat(data["deadline"])) if data.get("deadline") else ""
+    if data.get("added"):
+        return _("New criterion %(code)s: %(title)s (reporting deadline %(day)s).",
+                 code=data.get("code"), title=data.get("title"), day=day)
+    texts = {
+        "deadline": lambda: _("the reporting deadline is now %(day)s", day=day),
+        "max_points": lambda: _("the maximum is now %(points)s points", points=fmt_points(Decimal(data["max_points"]))),
+        "evidence_required": lambda: (_("evidence is now required") if data.get("evidence_required")
+                                      else _("evidence is no longer required")),
+        "title": lambda: _("new title: %(title)s", title=data.get("title")),
+        "guidance": lambda: _("the guidance was updated"),
+        "code": lambda: _("new code"),
+    }
+    changes = "; ".join(texts[name]() for name in data.get("fields", []) if name in texts)
+    return _("Criterion %(code)s was changed by an administrator: %(changes)s.",
+             code=data.get("code"), changes=changes)

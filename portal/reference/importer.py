@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from portal import live
 from portal.awards import rules as award_rules
+from portal.criteria_rules import Node, check_sums
 from portal.extensions import db
 from portal.parsing import has_control_characters
 from portal.models import (
@@ -434,33 +435,11 @@ def _parse_criteria(table: Table, check: _Checker, scale: Decimal) -> list[dict]
 
 
 def _check_sums(criteria: list[dict], check: _Checker, scale: Decimal) -> None:
-    """Items add up to their group; groups add up to the scale; bonus/deduction items fit their cap."""
-    groups = [c for c in criteria if c["kind"].is_group]
-    for group in groups:
-        children = [c for c in criteria if c["parent"] == group["code"]]
-        total = sum((c["max_points"] for c in children), Decimal(0))
-        if not children:
-            check.add(group["row"], "code", _("group '%(code)s' has no items", code=group["code"]))
-        elif group["kind"] is CriterionKind.GROUP and total != group["max_points"]:
-            check.add(group["row"], "max_points", _(
-                "the items of group '%(code)s' add up to %(total)s, not its maximum %(max)s",
-                code=group["code"], total=_num(total), max=_num(group["max_points"])))
-        elif group["kind"] is not CriterionKind.GROUP:
-            for child in children:
-                if child["max_points"] > group["max_points"]:
-                    check.add(child["row"], "max_points", _(
-                        "%(value)s is above the cap %(cap)s of '%(code)s'",
-                        value=_num(child["max_points"]), cap=_num(group["max_points"]), code=group["code"]))
-    scored = [g for g in groups if g["kind"] is CriterionKind.GROUP]
-    total = sum((g["max_points"] for g in scored), Decimal(0))
-    if scored and total != scale:
-        check.add(scored[-1]["row"], "max_points", _(
-            "the task groups add up to %(total)s, not the campaign's scale %(scale)s",
-            total=_num(total), scale=_num(scale)))
-
-
-def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    """The tree's sums (:func:`portal.criteria_rules.check_sums`), each problem on its row."""
+    rows = {c["code"]: c["row"] for c in criteria}
+    nodes = [Node(c["code"], c["kind"], c["max_points"], c["parent"]) for c in criteria]
+    for problem in check_sums(nodes, scale):
+        check.add(rows[problem.code], problem.column, problem.message)
 
 
 def _parse_award_types(table: Table, check: _Checker) -> list[dict]:
