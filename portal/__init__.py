@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ceremony.views import bp as ceremony_bp
     from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.orgs.views import bp as orgs_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
     from portal.evidence.views import bp as evidence_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(orgs_bp)  # /admin/units, /admin/clusters, /units/<id>/record
 
 
 def _init_request_hooks(app: Flask) -> None:
