@@ -71,6 +71,11 @@ def read_only_reason(user) -> str | None:
     unit = user.unit
     if unit is None or not unit.has_ended(clock.today()):
         return None
+    return ended_unit_message(unit)
+
+
+def ended_unit_message(unit: Unit) -> str:
+    """What an ended unit's officer is told wherever a change is refused or a form is not offered."""
     return _("Your unit ended its activity on %(day)s. Its record stays and can be read, but nothing in it "
              "can be changed any more.", day=fmt_date(unit.valid_to))
 

@@ -2,6 +2,8 @@
 record of an ended unit that its successor's officers may open (/units/<id>/record)."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -171,7 +173,8 @@ def move_cluster(cluster_id: int, direction: str):
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+    """A button's hidden version; anything but plain digits reads as missing, which is a conflict."""
+    return int(raw) if raw and re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
 def _cluster_page(cluster: Cluster, form: ClusterForm | None = None, member_form: MemberForm | None = None,

@@ -369,7 +369,10 @@ def write_reference(parsed: Parsed, year: int) -> Summary:
         campaign = default_campaign(year)
         db.session.add(campaign)
     clusters = _upsert(Cluster, parsed.clusters, {})
-    units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]))
+    # An end recorded in the portal (the units page) stays when a file leaves ``valid_to`` empty.
+    ended = dict(db.session.execute(db.select(Unit.code, Unit.valid_to).where(Unit.valid_to.is_not(None))).all())
+    units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]),
+                  valid_to=u["valid_to"] or ended.get(u["code"]))
              for u in parsed.units]
     _upsert(Unit, units, {})
     _write_criteria(campaign, parsed.criteria)

@@ -95,9 +95,12 @@ def test_an_ended_units_officer_still_signs_in_and_reads(client, ended_officer, 
     page = client.get("/unit/").get_data(as_text=True)
     assert 'id="read-only-unit"' in page and READ_ONLY in page
     line = line_of(units[1], "1.1")
-    assert client.get(f"/unit/score-lines/{line.id}").status_code == 200
-    assert client.get("/unit/scores").status_code == 200
-    assert client.get("/unit/pledges").status_code == 200
+    item = client.get(f"/unit/score-lines/{line.id}")
+    assert item.status_code == 200
+    assert "Lưu dự thảo" not in item.get_data(as_text=True)  # the forms are not offered, the record is shown
+    assert "Lưu dự thảo" not in client.get("/unit/scores").get_data(as_text=True)
+    pledges = client.get("/unit/pledges")
+    assert pledges.status_code == 200 and READ_ONLY in pledges.get_data(as_text=True).split('id="read-only-unit"')[1]
 
 
 @pytest.mark.parametrize("htmx", [True, False])
@@ -225,3 +228,15 @@ def test_reviewers_read_any_units_record(client, login_as, units, campaign):
     lk = end("LK")
     login_as(Role.REVIEWER)
     assert client.get(f"/units/{lk.id}/record").status_code == 200
+
+
+def test_importing_the_units_file_again_keeps_an_end_recorded_in_the_portal(units, campaign):
+    import copy
+
+    from portal.reference.importer import write_reference
+
+    end("LK", successor="BH")
+    write_reference(copy.deepcopy(factories.reference_2025()), 2025)  # the file has no valid_to for LK
+    db.session.commit()
+    lk = unit("LK")
+    assert lk.valid_to == LAST_DAY and lk.successor.code == "BH"
