@@ -18,7 +18,7 @@ from portal.access import Action, ensure
 from portal.audit.services import append
 from portal.extensions import db
 from portal.formatting import fmt_date
-from portal.models import Campaign, CampaignState, Cluster, Unit, UnitKind
+from portal.models import Campaign, CampaignState, Cluster, Role, Unit, UnitKind
 from portal.workflow import Conflict, WorkflowError
 
 # Codes are keys in the import files too: capital letters, digits and hyphens (BH, BTC-TU, CUM-1).
@@ -220,9 +220,9 @@ def predecessors(unit: Unit) -> list[Unit]:
 def may_read_record(user, unit: Unit) -> bool:
     """Reviewers and administrators read every unit's record; an officer their own unit's and those
     of the units their unit succeeded."""
-    if user.role.value in ("reviewer", "admin"):
+    if user.role in (Role.REVIEWER, Role.ADMIN):
         return True
-    if user.role.value != "unit_officer" or user.unit is None:
+    if user.role is not Role.UNIT_OFFICER or user.unit is None:
         return False
     return unit.id == user.unit_id or any(p.id == unit.id for p in predecessors(user.unit))
 
