@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.criteria.views import bp as criteria_bp
     from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.orgs.views import bp as orgs_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
     from portal.evidence.views import bp as evidence_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(criteria_bp, url_prefix="/admin/campaigns")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
+    app.register_blueprint(orgs_bp)  # /admin/units, /admin/clusters, /units/<id>/record
 
 
 def _init_request_hooks(app: Flask) -> None:

@@ -15,7 +15,8 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import htmx
+from portal import clock, htmx
+from portal.formatting import fmt_date
 from portal.models import Role, Unit
 
 
@@ -54,6 +55,39 @@ class Denied(Exception):
         self.status = status
 
 
+class ReadOnly(Denied):
+    """A unit officer whose unit has ended: the record stays readable, nothing of it changes."""
+
+    def __init__(self, message: str):
+        super().__init__(403)
+        self.message = message
+
+
+def read_only_reason(user) -> str | None:
+    """Why ``user`` may change nothing, or None: an officer of a unit that has ended (its
+    ``valid_to`` has passed) keeps signing in and reading, read-only."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.role is not Role.UNIT_OFFICER:
+        return None
+    unit = user.unit
+    if unit is None or not unit.has_ended(clock.today()):
+        return None
+    return ended_unit_message(unit)
+
+
+def ended_unit_message(unit: Unit) -> str:
+    """What an ended unit's officer is told wherever a change is refused or a form is not offered."""
+    return _("Your unit ended its activity on %(day)s. Its record stays and can be read, but nothing in it "
+             "can be changed any more.", day=fmt_date(unit.valid_to))
+
+
+def ensure_unit_active(user) -> None:
+    """The ended-unit lock, in one place: every change a unit officer makes passes here (through
+    :func:`ensure` for every action but reading, and ``workflow.record`` for comments)."""
+    reason = read_only_reason(user)
+    if reason is not None:
+        raise ReadOnly(reason)
+
+
 def owning_unit_id(obj) -> int | None:
     """The unit an object belongs to, or None for portal-wide objects."""
     if isinstance(obj, Unit):
@@ -80,6 +114,8 @@ def ensure(user, action: Action, obj=None) -> None:
     status = decide(user, action, obj)
     if status is not None:
         raise Denied(status)
+    if action is not Action.VIEW:
+        ensure_unit_active(user)
 
 
 def authorize(action: Action, obj=None):

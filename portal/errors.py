@@ -81,7 +81,8 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Denied)
     def denied(e: Denied):
-        return render_error(e.status)
+        db.session.rollback()  # a refusal changes nothing, wherever it surfaced
+        return render_error(e.status, getattr(e, "message", None))
 
     @app.errorhandler(WorkflowError)
     def refused(e: WorkflowError):

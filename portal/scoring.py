@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from portal.access import ended_unit_message
 from portal.formatting import fmt_date, fmt_points
 from portal.labels import label
-from portal.models import Campaign, CampaignState, Criterion, ScoreLine, ScoreState
+from portal.models import Campaign, CampaignState, Criterion, ScoreLine, ScoreState, Unit
 from portal.parsing import parse_decimal
 from portal.workflow import WorkflowError, ensure_campaign_open_for_changes
 
@@ -42,8 +43,15 @@ def parse_score(raw: str | None, criterion: Criterion) -> tuple[Decimal | None, 
     return score, None
 
 
+def check_unit_working(unit: Unit, today: date) -> None:
+    """An ended unit's pledges and scores are read-only (its officers see the record, not the forms)."""
+    if unit.has_ended(today):
+        raise WorkflowError(ended_unit_message(unit))
+
+
 def check_score_editable(line: ScoreLine, campaign: Campaign, today: date) -> None:
     check_campaign_open(campaign)
+    check_unit_working(line.unit, today)
     if line.state not in (ScoreState.DRAFT, ScoreState.RETURNED):
         raise WorkflowError(_("This score line is “%(state)s” and is read-only until a reviewer returns it.",
                               state=label(line.state)))

@@ -16,7 +16,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.access import Action, decide, ensure
+from portal.access import Action, decide, ensure, ensure_unit_active
 from portal.audit.services import append
 from portal.extensions import db
 from portal.formatting import fmt_date
@@ -184,6 +184,7 @@ def apply(obj, action: str, user, *, before: dict | None = None, after: dict | N
 
 def record(obj, action: str, user, *, before: dict | None = None, after: dict | None = None) -> AuditEvent:
     """Audit a change that keeps the state (a saved draft, a comment)."""
+    ensure_unit_active(user)  # an ended unit's officer changes nothing (a comment included)
     ensure_campaign_open_for_changes(getattr(obj, "campaign_id", None))
     state = getattr(obj, "state", None)
     flush_or_conflict()

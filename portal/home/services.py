@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
-from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.models import AwardType, Campaign, Cluster, Criterion, CriterionKind, Role, Unit, UnitKind, User
 
@@ -25,13 +24,13 @@ def _criteria_summary(campaign: Campaign) -> dict:
 
 
 def _ranked_units_by_cluster() -> list[tuple[Cluster, int]]:
-    """Clusters with how many ranked units each, in Vietnamese order of their names."""
-    return vi_sorted(db.session.execute(
+    """Clusters with how many ranked units each, in the administrator's order (``Cluster.in_order``)."""
+    return Cluster.in_order(db.session.execute(
         db.select(Cluster, func.count(Unit.id))
         .join(Unit, Unit.cluster_id == Cluster.id)
         .where(Unit.kind != UnitKind.PROVINCIAL_BOARD)
         .group_by(Cluster.id)
-    ).all(), key=lambda row: row[0].name)
+    ).all(), cluster=lambda row: row[0])
 
 
 def role_overview(user: User, campaign: Campaign | None) -> dict:

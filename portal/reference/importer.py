@@ -496,9 +496,8 @@ def write_reference(parsed: Parsed, year: int) -> Summary:
         db.session.add(campaign)
     clusters = _upsert(Cluster, parsed.clusters or [], {})
     if parsed.units is not None:
-        units = [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]))
-                 for u in parsed.units]
-        _upsert(Unit, units, {})
+        _upsert(Unit, [dict(u, cluster=clusters.get(u["cluster"]) or _existing_cluster(u["cluster"]),
+                            valid_to=kept_end(u)) for u in parsed.units], {})
     if parsed.criteria is not None:
         _write_criteria(campaign, parsed.criteria)
     if parsed.award_types is not None:
@@ -508,6 +507,14 @@ def write_reference(parsed: Parsed, year: int) -> Summary:
     live.bump(live.SCOREBOARD)  # names, clusters and criteria show on the scoreboard: re-render it
     return Summary({kind: len(getattr(parsed, kind)) for kind in FILE_PATTERNS
                     if getattr(parsed, kind) is not None})
+
+
+def kept_end(unit: dict) -> date | None:
+    """A unit's end as written: an end recorded in the portal (the units page) stays when the file
+    leaves ``valid_to`` empty."""
+    if unit["valid_to"] is not None:
+        return unit["valid_to"]
+    return db.session.scalar(db.select(Unit.valid_to).where(Unit.code == unit["code"]))
 
 
 def _existing_cluster(code: str | None) -> Cluster | None:

@@ -14,8 +14,8 @@ bp = Blueprint("reference", __name__)
 @bp.get("/units")
 @login_required
 def units():
-    clusters = vi_sorted(db.session.execute(
-        db.select(Cluster).options(selectinload(Cluster.units))).scalars().all(), key=lambda c: c.name)
+    clusters = Cluster.in_order(db.session.execute(
+        db.select(Cluster).options(selectinload(Cluster.units))).scalars().all())
     members = {c.id: vi_sorted(c.units, key=lambda u: u.name) for c in clusters}
     unclustered = vi_sorted(db.session.execute(
         db.select(Unit).where(Unit.cluster_id.is_(None))).scalars().all(), key=lambda u: u.name)

@@ -41,7 +41,7 @@ def _filter_choices(campaign):
         # (id, short name) pairs only: a province may have a thousand units; in Vietnamese order
         "units": vi_sorted(db.session.execute(db.select(Unit.id, Unit.short_name)
                                               .where(Unit.cluster_id.is_not(None))).all(), key=lambda u: u.short_name),
-        "clusters": vi_sorted(db.session.execute(db.select(Cluster)).scalars().all(), key=lambda c: c.name),
+        "clusters": Cluster.in_order(db.session.execute(db.select(Cluster)).scalars().all()),
         "groups": db.session.execute(db.select(Criterion).where(
             Criterion.campaign_id == campaign.id, Criterion.parent_id.is_(None)).order_by(Criterion.position)).scalars().all(),
     }

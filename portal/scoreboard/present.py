@@ -2,9 +2,11 @@
 template then only places them (a province's 200 rows would otherwise cost thousands of filter calls)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
-from portal.formatting import decimal_symbol, points_text
+from portal.formatting import decimal_symbol, fmt_date, points_text
 from portal.labels import classification_label
 from portal.scoreboard.services import is_complete
 
@@ -50,6 +52,14 @@ def bars(groups: list[dict]) -> tuple[int, str, str]:
     return width, "".join(frames), "".join(fills)
 
 
+def ended_text(row: dict) -> str:
+    """The mark of a unit that ended during the year, with its last day when known (rows frozen
+    before the date was kept carry only the flag)."""
+    if not row.get("ended_on"):
+        return _("ended")
+    return _("ended its activity on %(day)s", day=fmt_date(date.fromisoformat(row["ended_on"])))
+
+
 def present(rows: list[dict], view: str) -> list[dict]:
     points = _formatter()
     labels: dict[str, str] = {}
@@ -65,7 +75,7 @@ def present(rows: list[dict], view: str) -> list[dict]:
             labels[classification] = classification_label(classification)
         shown.append({
             "unit_id": row["unit_id"], "short_name": row["short_name"], "cluster": row["cluster"],
-            "ended": row["ended"], "rank": row["rank"] if overall else row["cluster_rank"],
+            "ended": ended_text(row) if row["ended"] else "", "rank": row["rank"] if overall else row["cluster_rank"],
             "tied": row["tied"] if overall else row["cluster_tied"], "total": points(row["total"]),
             "complete": complete, "classification": classification or "pending",
             "classification_label": labels[classification] if classification else pending,

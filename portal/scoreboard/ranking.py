@@ -103,7 +103,9 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
     year_end = date(campaign.year, 12, 31)
     units = db.session.execute(
         sa.select(Unit).where(Unit.kind != UnitKind.PROVINCIAL_BOARD, Unit.cluster_id.is_not(None),
-                              Unit.valid_from <= year_end)
+                              Unit.valid_from <= year_end,
+                              # a unit that ended in an earlier year is not in this year's ranking
+                              sa.or_(Unit.valid_to.is_(None), Unit.valid_to >= date(campaign.year, 1, 1)))
         .order_by(Unit.code)).scalars().all()
     criteria = db.session.execute(
         sa.select(Criterion).where(Criterion.campaign_id == campaign.id).order_by(Criterion.position)).scalars().all()

@@ -60,7 +60,7 @@ def standings_rows(campaign: Campaign) -> list[dict]:
         "groups": [{"code": g.code, "title": g.title, "approved": _num(g.approved), "maximum": _num(g.maximum)}
                    for g in s.groups],
         "approved_items": s.approved_items, "submitted_items": s.submitted_items, "total_items": s.total_items,
-        "ended": s.ended,
+        "ended": s.ended, "ended_on": s.unit.valid_to.isoformat() if s.ended else None,
     } for s in standings.units]
 
 

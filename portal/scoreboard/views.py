@@ -10,7 +10,6 @@ from markupsafe import Markup
 from portal import live
 from portal.access import unauthenticated
 from portal.campaign.services import current_campaign_or_404
-from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.i18n import select_locale
 from portal.models import Cluster, Role
@@ -96,7 +95,7 @@ def page():
     # on, so these bytes are stored under a version that is already old (never served as current).
     version = live.current(live.SCOREBOARD)
     campaign, state, live_view = _context()
-    clusters = vi_sorted(db.session.execute(db.select(Cluster)).scalars().all(), key=lambda c: c.name)
+    clusters = Cluster.in_order(db.session.execute(db.select(Cluster)).scalars().all())
     view = _view_arg()
     return render_template("scoreboard/page.html", campaign=campaign, state=state, clusters=clusters, view=view,
                            live=Markup(_live(campaign, view, live_view, version, state).html), live_view=live_view)

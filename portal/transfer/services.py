@@ -48,6 +48,7 @@ from portal.reference.importer import (
     Row,
     Table,
     _Checker,
+    kept_end,
     parse_tables,
     read_csv,
     read_xlsx,
@@ -283,6 +284,8 @@ def _label(record: dict) -> str:
 
 def _diff(kind: str, file: str, records: list[dict], campaign: Campaign) -> KindPlan:
     result = KindPlan(kind, file)
+    if kind == "units":  # as the write will do it: an end recorded in the portal stays
+        records = [dict(r, valid_to=kept_end(r)) for r in records]
     existing = current_records(kind, campaign)
     by_code = {record["code"]: (obj, record) for obj, record in existing}
     given = {record["code"] for record in records}
