@@ -120,6 +120,21 @@ def megabytes(size: int) -> str:
     return format(Decimal(size) / (1024 * 1024), "f").rstrip("0").rstrip(".")
 
 
+# What each file column is called on the preview (the column's own name is shown beside it).
+COLUMN_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "description": _l("Description"), "short_name": _l("Short name"),
+    "kind": _l("Kind"), "cluster": _l("Cluster"), "valid_from": _l("Working from"), "valid_to": _l("Last working day"),
+    "parent": _l("Group"), "title": _l("Criterion title"), "max_points": _l("Maximum"),
+    "evidence_required": _l("Evidence required"), "guidance": _l("Guidance"), "deadline": _l("Own deadline"),
+    "nominee": _l("Nominee"), "level": _l("Level"), "rule_cluster_rank_max": _l("Rank in the cluster"),
+    "rule_min_classification": _l("Minimum classification"), "rule_max_per_cluster": _l("At most per cluster"),
+    "rule_min_service_years": _l("Years of service"),
+    "rule_consecutive_excellent_years": _l("Excellent years in a row"),
+    "vote_threshold_percent": _l("Vote threshold (%)"), "vote_denominator": _l("Threshold counted on"),
+    "required_documents": _l("Required documents"), "position": _l("order in the file"),
+}
+
+
 # --- The text of a record, shared by the download and the preview ----------------------------------
 
 def _text(value) -> str:

@@ -110,6 +110,7 @@ def _preview_page(upload, plan, status=200):
     form = ConfirmForm(formdata=None)
     form.fingerprint.data = plan.fingerprint
     return render_template("transfer/preview.html", upload=upload, plan=plan, form=form,
+                           column_labels=services.COLUMN_LABELS,
                            discard_form=EmptyForm()), status
 
 

@@ -278,6 +278,8 @@ def test_csv_and_xlsx_give_the_same_preview(client, admin, campaign):
     ]
     page = client.get(f"{URL}preview/{xlsx_token}").get_data(as_text=True)
     assert "Ban Tổ chức Thành ủy Biên Hòa (mới)" in page and "CUM-3" in page and "BK-BTVTU-CN" in page
+    assert re.search(r"<li>Tên <code[^>]*>name</code>:", page)  # each changed column by its label
+    assert re.search(r"<li>Nội dung tiêu chí <code[^>]*>title</code>:", page)
 
 
 def test_confirm_applies_everything_and_audits(client, admin, campaign):
