@@ -1,6 +1,7 @@
 """Finding the campaign people are working on."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import abort
@@ -84,16 +85,30 @@ def _move(campaign: Campaign, action: str, admin) -> Campaign:
     return campaign
 
 
+# Called in the same transaction when a campaign opens (the workspaces listen; this module cannot
+# import them: they build on it).
+_open_listeners: list[Callable[[Campaign], object]] = []
+
+
+def on_open(listener: Callable[[Campaign], object]) -> None:
+    if listener not in _open_listeners:
+        _open_listeners.append(listener)
+
+
 def open_campaign(campaign: Campaign, admin) -> Campaign:
     """draft → open: unit officers see the campaign and can register their pledges — only once its
-    criteria add up (the rules of the import, :func:`portal.criteria_rules.check_sums`)."""
+    criteria add up (the rules of the import, :func:`portal.criteria_rules.check_sums`). Every unit
+    with an active officer gets its workspace at once, so reminders and dashboards find it."""
     nodes = [Node(c.code, c.kind, c.max_points, c.parent.code if c.parent else None) for c in campaign.criteria]
     problems = check_sums(nodes, campaign.scale, number=fmt_points)
     if problems:
         raise WorkflowError(_("The criteria do not add up yet (%(problems)s); correct them on the criteria page "
                               "before opening the campaign. Nothing was changed.",
                               problems="; ".join(p.message for p in problems)))
-    return _move(campaign, "open", admin)
+    _move(campaign, "open", admin)
+    for listener in _open_listeners:
+        listener(campaign)
+    return campaign
 
 
 def start_scoring(campaign: Campaign, admin) -> Campaign:

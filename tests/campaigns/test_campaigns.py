@@ -210,6 +210,26 @@ def test_transitions_follow_draft_open_scoring_closed(client, login_as, campaign
     assert {"campaign_open", "campaign_start_scoring", "campaign_close"} <= set(actions)
 
 
+def test_opening_a_campaign_prepares_every_officers_workspace(client, login_as, campaign, units, officers):
+    from portal.models import Registration, ScoreLine
+
+    login_as(Role.ADMIN)
+    client.post("/admin/campaigns/copy", data={"source": campaign.id, "year": "2026"})
+    new = by_year(2026)
+
+    def workspaces():
+        return (db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(Registration.campaign_id == new.id)),
+                db.session.scalar(sa.select(sa.func.count()).select_from(ScoreLine).where(ScoreLine.campaign_id == new.id)))
+
+    assert workspaces() == (0, 0)  # a draft is prepared for nobody
+    assert client.post(f"/admin/campaigns/{new.id}/open").status_code == 303
+    db.session.expire_all()
+    items = db.session.scalar(sa.select(sa.func.count()).select_from(Criterion).where(
+        Criterion.campaign_id == new.id, Criterion.parent_id.is_not(None)))
+    officer_units = {o.unit_id for o in officers}
+    assert workspaces() == (len(officer_units), len(officer_units) * items)
+
+
 @pytest.mark.parametrize("state, action", [(CampaignState.DRAFT, "close"), (CampaignState.DRAFT, "start_scoring"),
                                            (CampaignState.OPEN, "open"), (CampaignState.CLOSED, "close"),
                                            (CampaignState.SCORING, "open")])
