@@ -75,6 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.audit.views import bp as audit_bp
     from portal.campaign.views import bp as campaign_bp
+    from portal.campaign.years import bp as years_bp
+    from portal.history.views import bp as history_bp
     from portal.ceremony.views import bp as ceremony_bp
     from portal.nominations.views import bp as nominations_bp
     from portal.notifications.views import bp as notifications_bp
@@ -99,6 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(campaign_bp, url_prefix="/admin/campaigns")
+    app.register_blueprint(years_bp)  # no routes: the year switch's template helpers
+    app.register_blueprint(history_bp, url_prefix="/history")
     app.register_blueprint(accounts_bp)
 
 
