@@ -20,7 +20,7 @@ class Bar:
     y: float
     width: float
     height: float
-    total: Decimal
+    total: Decimal | None  # None: a year known only by its imported classification (no bar, a dash)
     classification: str   # the CSS modifier: excellent / good / completed / not_completed / none
 
 
@@ -36,11 +36,12 @@ class Chart:
 
 
 def total_chart(records: list[YearRecord]) -> Chart | None:
-    """Bars for the years with figures; None when there is no year to draw."""
-    shown = [r for r in records if r.total is not None]
-    if not shown:
+    """One slot per year, a bar where the year has figures; None when no year has any."""
+    shown = records
+    if not any(r.total is not None for r in shown):
         return None
-    scale = max([r.campaign.scale for r in shown if r.campaign is not None] + [r.total for r in shown] + [Decimal(1)])
+    scale = max([r.campaign.scale for r in shown if r.campaign is not None]
+                + [r.total for r in shown if r.total is not None] + [Decimal(1)])
     plot_height = HEIGHT - TOP - BOTTOM
     plot_width = WIDTH - LEFT - RIGHT
     slot = plot_width / len(shown)
@@ -52,7 +53,7 @@ def total_chart(records: list[YearRecord]) -> Chart | None:
 
     bars = []
     for index, record in enumerate(shown):
-        top = y_of(record.total)
+        top = y_of(record.total) if record.total is not None else baseline
         bars.append(Bar(record.year, round(LEFT + slot * index + (slot - width) / 2, 1), top, round(width, 1),
                         round(baseline - top, 1), record.total,
                         record.classification.value if record.classification else "none"))

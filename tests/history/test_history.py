@@ -136,3 +136,18 @@ def test_a_missing_year_does_not_pass(app, units, year_2026):
     db.session.commit()
     assert _nomination(year_2026, units[0], 3).outcome == "unknown"  # 2023 unknown: warns, never "met"
     assert _nomination(year_2026, units[0], 2).outcome == "met"       # 2024 and 2025 only
+
+
+def test_the_chart_draws_a_bar_per_year_with_figures_in_proportion(app, campaign, units, year_2024):
+    from portal.history.chart import total_chart
+
+    db.session.add(PastClassification(unit_id=units[1].id, year=2023, classification=Classification.GOOD))
+    approve_year(units[1], campaign, Decimal("0.5"))
+    db.session.commit()
+    chart = total_chart(unit_history(units[1]))
+    bars = {b.year: b for b in chart.bars}
+    assert sorted(bars) == [2023, 2024, 2025]
+    assert bars[2023].total is None and bars[2023].height == 0
+    assert bars[2024].height == pytest.approx(bars[2025].height * 1.5, abs=0.2)  # 75 against 50
+    assert (bars[2024].classification, bars[2025].classification) == ("good", "completed")
+    assert total_chart([]) is None
