@@ -269,3 +269,17 @@ def test_review_vote_and_evidence_posts_against_an_earlier_year_change_nothing(c
     nomination = fresh(nomination)
     assert (nomination.state, nomination.votes, nomination.vote_closed_at) == (NominationState.FORWARDED, [], None)
     assert fresh(evidence) is not None
+
+
+def test_an_earlier_years_item_opened_by_a_reviewer_offers_no_decision(client, login_as, campaign, units,
+                                                                        scoring_2024):
+    line = _line(units[0], scoring_2024)
+    line.state = ScoreState.SUBMITTED
+    current = _line(units[0], campaign)
+    current.state, current.self_score = ScoreState.SUBMITTED, Decimal(1)
+    db.session.commit()
+    login_as(REVIEWER)
+    earlier = client.get(f"/review/items/score_line/{line.id}").get_data(as_text=True)
+    now = client.get(f"/review/items/score_line/{current.id}").get_data(as_text=True)
+    assert f"/review/score-lines/{current.id}/approve" in now
+    assert f"/review/score-lines/{line.id}/approve" not in earlier and "/return" not in earlier
