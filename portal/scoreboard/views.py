@@ -13,7 +13,7 @@ from portal.campaign.years import chosen_campaign_or_404, year_arg
 from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.i18n import select_locale
-from portal.models import Campaign, CampaignState, Cluster, Role
+from portal.models import CampaignState, Cluster, Role
 from portal.models.session import hash_token
 from portal.parsing import parse_int, positive_int
 from portal.scoreboard import services
@@ -113,13 +113,7 @@ def table():
         return unauthenticated()
     if _version_arg() == version:
         return "", 204
-    year = year_arg()
-    if year is None:  # a page rendered before the poll named its year
-        current = services.current_board()
-        if current is None:
-            abort(404)
-        year = db.session.get(Campaign, current[0]).year
-    board = services.board_for(hash_token(token), year)
+    board = services.board_for(hash_token(token), year_arg())  # no year: a page from before the switch existed
     if board is None:
         abort(404)
     if board[2] is None:  # the account was disabled since the session check
