@@ -63,3 +63,22 @@ def test_an_officer_looks_back_at_2024(page, campaign):
     expect(page.locator("main form[method='post'], main input, main textarea")).to_have_count(0)
     screenshot(page, "earlier-years-scorecard-2024-1366")
     assert page.console_errors == []
+
+
+def test_a_council_member_opens_any_units_history(page, campaign):
+    units = db.session.execute(sa.select(Unit).where(Unit.code.in_(["BH", "LK"]))).scalars().all()
+    exist_since(*units)
+    c2024 = earlier_year(campaign, 2024)
+    for unit in units:
+        approve_year(unit, c2024, Decimal("0.8"))
+    member = factories.gen_user(role=Role.COUNCIL, full_name="Nguyễn Văn Hội")
+    db.session.commit()
+    sign_in(page, member.username)
+    page.get_by_role("link", name="Các năm trước").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Các đơn vị qua các năm")
+    screenshot(page, "earlier-years-index-council-1366")
+    page.get_by_role("link", name="Ban Tổ chức Thành ủy Long Khánh").click()
+    expect(page.locator('tr[data-year="2024"]')).to_contain_text("80")
+    page.get_by_role("link", name="Phiếu chấm điểm năm 2024").click()
+    expect(page.locator("main form[method='post'], main input, main textarea")).to_have_count(0)
+    assert page.console_errors == []
