@@ -77,4 +77,4 @@ def scorecard(code: str, year: int):
     files_open = decide(current_user, Action.VIEW, unit) is None  # the council reads the record, not the files
     return render_template("history/scorecard.html", unit=unit, campaign=campaign, card=card, evidence=evidence,
                            files_open=files_open, earlier=is_earlier_year(campaign),
-                           years=[c for c in campaigns_for(current_user)])
+                           years=campaigns_for(current_user))
