@@ -81,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import bp as audit_bp
     from portal.awards.views import bp as awards_bp
     from portal.campaign.views import bp as campaign_bp
+    from portal.campaign.years import bp as years_bp
+    from portal.history.views import bp as history_bp
     from portal.ceremony.views import bp as ceremony_bp
     from portal.criteria.views import bp as criteria_bp
     from portal.nominations.views import bp as nominations_bp
@@ -112,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfer_bp, url_prefix="/admin/reference")
     app.register_blueprint(awards_bp, url_prefix="/admin/campaigns")  # /admin/campaigns/<id>/award-types/…
     app.register_blueprint(criteria_bp, url_prefix="/admin/campaigns")
+    app.register_blueprint(years_bp)  # no routes: the year switch's template helpers
+    app.register_blueprint(history_bp, url_prefix="/history")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
     app.register_blueprint(orgs_bp)  # /admin/units, /admin/clusters, /units/<id>/record

@@ -58,6 +58,27 @@ def ensure_campaign_open_for_changes(campaign_or_id) -> None:
     if campaign is not None and campaign.state is CampaignState.CLOSED:
         raise WorkflowError(_("The emulation campaign has ended; its results are locked and can only change after an "
                               "administrator reopens the campaign."))
+    if campaign is not None and is_earlier_year(campaign):
+        raise WorkflowError(_("The campaign %(year)d is an earlier year and can only be read. Nothing was changed.",
+                              year=campaign.year))
+
+
+# The campaign people work on: the one marked current, else the latest year (the same order as
+# portal.campaign.services.current_campaign, which builds on this).
+CURRENT_CAMPAIGN_ORDER = (Campaign.is_current.desc(), Campaign.year.desc())
+
+
+def is_earlier_year(campaign: Campaign) -> bool:
+    """Whether ``campaign`` is older than the current campaign: an earlier year is history, read-only
+    whatever its state (a year left in scoring when the next one was made current is not edited by
+    accident; an administrator who makes it current again can change it).  A later year being
+    prepared (a draft copied for next year) is not earlier.  No query for the current campaign itself."""
+    if campaign.is_current:
+        return False
+    with db.session.no_autoflush:
+        current_year = db.session.execute(
+            db.select(Campaign.year).order_by(*CURRENT_CAMPAIGN_ORDER).limit(1)).scalar()
+    return current_year is not None and campaign.year < current_year
 
 
 def parse_version(raw: str | None) -> int:

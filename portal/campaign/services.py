@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.formatting import fmt_points
 from portal.labels import label
 from portal.models import AwardType, Campaign, CampaignState, Criterion, Role
-from portal.workflow import Conflict, WorkflowError
+from portal.workflow import CURRENT_CAMPAIGN_ORDER, Conflict, WorkflowError, is_earlier_year
 
 DATE_FIELDS = ("registration_deadline", "reporting_deadline", "review_end", "ceremony_date")
 ORGANISATION_FIELDS = ("organization_name", "organization_place")
@@ -24,7 +24,7 @@ ORGANISATION_FIELDS = ("organization_name", "organization_place")
 def current_campaign() -> Campaign | None:
     """The campaign marked current, else the latest by year."""
     return db.session.execute(
-        db.select(Campaign).order_by(Campaign.is_current.desc(), Campaign.year.desc()).limit(1)
+        db.select(Campaign).order_by(*CURRENT_CAMPAIGN_ORDER).limit(1)
     ).scalar_one_or_none()
 
 
@@ -39,15 +39,29 @@ def current_campaign_or_404() -> Campaign:
 
 # --- Visibility ---------------------------------------------------------------------------------
 
-def campaign_for(user) -> Campaign | None:
-    """The current campaign as ``user`` may see it: unit officers see a campaign only from ``open``
-    on (a ``draft`` is still being prepared by the administrators); everyone else sees it always."""
-    campaign = current_campaign()
+def _visible(campaign: Campaign | None, user) -> Campaign | None:
+    """Unit officers see a campaign only from ``open`` on (a ``draft`` is still being prepared by the
+    administrators); everyone else sees every campaign."""
     if campaign is None or user is None or not getattr(user, "is_authenticated", False):
         return campaign
     if user.role is Role.UNIT_OFFICER and campaign.state is CampaignState.DRAFT:
         return None
     return campaign
+
+
+def campaign_for(user, year: int | None = None) -> Campaign | None:
+    """The campaign ``user`` asked for: the current one, or the campaign of ``year`` (an earlier
+    year is read only: :func:`portal.workflow.is_earlier_year`); None when there is none or the user may not see it."""
+    if year is None:
+        return _visible(current_campaign(), user)
+    campaign = db.session.execute(db.select(Campaign).where(Campaign.year == year)).scalar_one_or_none()
+    return _visible(campaign, user)
+
+
+def campaigns_for(user) -> list[Campaign]:
+    """Every campaign ``user`` may switch to, latest year first (drafts hidden from unit officers)."""
+    campaigns = db.session.execute(db.select(Campaign).order_by(Campaign.year.desc())).scalars().all()
+    return [c for c in campaigns if _visible(c, user) is not None]
 
 
 # --- Administration -----------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 
 from portal.awards.rules import requirement
 from portal.extensions import db
+from portal.history.services import final_classifications
 from portal.labels import label
-from portal.models import (CLASSIFICATION_ORDER, Campaign, CampaignState, Classification, Nomination, NominationState,
-                           PastClassification, Unit)
+from portal.models import CLASSIFICATION_ORDER, Campaign, Classification, Nomination, NominationState, Unit
 from portal.scoreboard.ranking import compute_standings
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
@@ -36,19 +36,6 @@ class RuleResult:
 def _standing(nomination: Nomination):
     standings = compute_standings(db.session.get(Campaign, nomination.campaign_id))
     return next((s for s in standings.units if s.unit.id == nomination.unit_id), None)
-
-
-def _past_classifications(unit: Unit, campaign: Campaign, years: int) -> dict[int, Classification]:
-    """Imported classifications, overridden by closed campaigns' own results."""
-    wanted = list(range(campaign.year - years, campaign.year))
-    found = dict(db.session.execute(sa.select(PastClassification.year, PastClassification.classification).where(
-        PastClassification.unit_id == unit.id, PastClassification.year.in_(wanted))).all())
-    for earlier in db.session.execute(sa.select(Campaign).where(
-            Campaign.year.in_(wanted), Campaign.state == CampaignState.CLOSED)).scalars():
-        standing = next((s for s in compute_standings(earlier).units if s.unit.id == unit.id), None)
-        if standing is not None and standing.complete:
-            found[earlier.year] = standing.classification
-    return found
 
 
 def check(nomination: Nomination) -> list[RuleResult]:
@@ -99,8 +86,8 @@ def check(nomination: Nomination) -> list[RuleResult]:
     if award.rule_consecutive_excellent_years:
         n = award.rule_consecutive_excellent_years
         campaign = db.session.get(Campaign, nomination.campaign_id)
-        past = _past_classifications(nomination.unit, campaign, n)
         years = range(campaign.year - n, campaign.year)
+        past = final_classifications(nomination.unit, list(years))  # the same record as the unit's history page
         shown = ", ".join(f"{y}: {label(past[y]) if y in past else '?'}" for y in years)
         if any(past.get(y) not in (None, Classification.EXCELLENT) for y in years):
             outcome = NOT_MET

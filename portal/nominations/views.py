@@ -10,14 +10,16 @@ from portal import clock
 from portal.access import Action, Denied, authorize, roles_required
 from portal.actions import perform
 from portal.campaign.services import current_campaign_or_404
+from portal.campaign.years import chosen_campaign_or_404
 from portal.extensions import db
 from portal.labels import label
-from portal.models import AwardLevel, AwardType, Nomination, NominationDocument, Role, VoteChoice
+from portal.models import AwardLevel, AwardType, Campaign, Nomination, NominationDocument, Role, VoteChoice
 from portal.nominations import eligibility, services
 from portal.nominations.forms import DecisionForm, DocumentUploadForm, NominationForm, VersionForm, VoteForm
 from portal.nominations.spreadsheet import export_workbook
 from portal.uploads import FileStore
 from portal.uploads.serving import send_upload
+from portal.workflow import is_earlier_year
 from portal.xlsx import workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,8 +74,8 @@ def _award_types(campaign) -> list[AwardType]:
 @login_required
 def index():
     if current_user.role is Role.COUNCIL:
-        return redirect(url_for(".council"))
-    campaign = current_campaign_or_404()
+        return redirect(url_for(".council", **request.args))
+    campaign = chosen_campaign_or_404()
     nominations = _list(campaign)
     tallies = {n.id: services.tally(n) for n in nominations} if current_user.role is Role.ADMIN else {}
     return render_template("nominations/index.html", campaign=campaign, award_types=_award_types(campaign),
@@ -115,10 +117,13 @@ def _values(form) -> services.NomineeValues:
 
 
 def _page(nomination, status=200, form=None, decision_form=None):
+    campaign = db.session.get(Campaign, nomination.campaign_id)
+    earlier = is_earlier_year(campaign)  # an earlier year's nomination is only read: no form at all
     context = {
+        "campaign": campaign, "earlier": earlier,
         "n": nomination, "rules": eligibility.check(nomination), "missing": services.missing_documents(nomination),
         "problems": services.submission_problems(nomination) if nomination.state in services.EDITABLE else [],
-        "editable": current_user.role is Role.UNIT_OFFICER and nomination.state in services.EDITABLE,
+        "editable": current_user.role is Role.UNIT_OFFICER and nomination.state in services.EDITABLE and not earlier,
         "form": form or NominationForm.for_edit(nomination), "decision_form": decision_form or DecisionForm(formdata=None, data={"version": nomination.version}),
         "tally": services.tally(nomination), "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
     }
@@ -217,7 +222,7 @@ def submit(nomination_id: int):
 @bp.get("/council")
 @roles_required(Role.COUNCIL, Role.ADMIN)
 def council():
-    campaign = current_campaign_or_404()
+    campaign = chosen_campaign_or_404()
     nominations = _list(campaign, state=list(services.COUNCIL_VISIBLE))
     own = {v.nomination_id: v.choice for n in nominations for v in n.votes if v.member_id == current_user.id}
     return render_template("nominations/council.html", campaign=campaign, nominations=nominations, own=own,
@@ -281,7 +286,7 @@ def decision(nomination_id: int):
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def letter():
     """The submission letter (tờ trình) of one award level: the rule is :func:`services.letter_nominations`."""
-    campaign = current_campaign_or_404()
+    campaign = chosen_campaign_or_404()
     try:
         level = AwardLevel(request.args.get("level", "province"))
     except ValueError:
@@ -297,14 +302,14 @@ def letter():
 @bp.get("/award-list")
 @roles_required(Role.REVIEWER, Role.ADMIN, Role.COUNCIL)
 def award_list():
-    campaign = current_campaign_or_404()
+    campaign = chosen_campaign_or_404()
     return render_template("nominations/award_list.html", campaign=campaign, groups=services.awarded(campaign))
 
 
 @bp.get("/export.xlsx")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def export():
-    campaign = current_campaign_or_404()
+    campaign = chosen_campaign_or_404()
     nominations = services.export_nominations(_list(campaign))
     response = current_app.make_response(workbook_bytes(export_workbook(nominations)))
     response.headers["Content-Type"] = XLSX

@@ -19,12 +19,12 @@ from portal.comments.services import add_comment, comments_for
 from portal.comments.views import comments_response
 from portal.evidence.services import evidence_for, same_file_elsewhere
 from portal.extensions import db
-from portal.models import AuditEvent, Cluster, Commitment, Criterion, Nomination, Registration, Role, ScoreLine, Unit
+from portal.models import AuditEvent, Campaign, Cluster, Commitment, Criterion, Nomination, Registration, Role, ScoreLine, Unit
 from portal.nominations import eligibility
 from portal.nominations.services import forward as forward_nomination
 from portal.review import queries, services
 from portal.review.diff import submission_diff
-from portal.workflow import allowed_actions, parse_version, subject_type
+from portal.workflow import allowed_actions, is_earlier_year, parse_version, subject_type
 
 bp = Blueprint("review", __name__)
 reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
@@ -116,13 +116,18 @@ def load_subject(kind: str, subject_id: int):
     return authorize(Action.REVIEW, db.get_or_404(model, subject_id))
 
 
+def _earlier(obj) -> bool:
+    """An earlier year's item (reached by its address) is only read: no decision buttons."""
+    return is_earlier_year(db.session.get(Campaign, obj.campaign_id))
+
+
 def _detail_context(obj, **extra):
     kind = subject_type(obj)
     context = {
         # The queue offers review decisions; a nomination's vote is closed on its own page.
         "obj": obj, "kind": kind,
-        "actions": [a for a in allowed_actions(obj, current_user) if a not in ("approve", "reject", "award")
-                    or kind == "score_line"],
+        "actions": [] if _earlier(obj) else [a for a in allowed_actions(obj, current_user)
+                                             if a not in ("approve", "reject", "award") or kind == "score_line"],
         "comments": comments_for(obj),
         "history": db.session.execute(db.select(AuditEvent).where(
             AuditEvent.subject_type == kind, AuditEvent.subject_id == obj.id)

@@ -76,12 +76,17 @@ def visible_rows(campaign: Campaign, live_view: bool, state: ScoreboardState | N
 _CURRENT_BOARD = sa.text(
     "SELECT c.id, COALESCE(s.published, :no) FROM campaign c LEFT JOIN scoreboard_state s ON s.campaign_id = c.id "
     "ORDER BY c.is_current DESC, c.year DESC LIMIT 1")
-# The same, with the role of the account whose live session asks (None if it is not active).
-_CURRENT_BOARD_FOR = sa.text(
+# The board of one year (the poll names the year its page shows) — or, for a poll that names none,
+# the current campaign's — with the campaign's state (unit officers never see a draft) and the role
+# of the account whose live session asks (None if it is not active).
+_BOARD_COLUMNS = (
     "SELECT c.id, COALESCE(s.published, :no), (SELECT a.role FROM user_session u JOIN user_account a "
-    "ON a.id = u.user_id WHERE u.token_hash = :token_hash AND a.active) "
-    "FROM campaign c LEFT JOIN scoreboard_state s ON s.campaign_id = c.id "
-    "ORDER BY c.is_current DESC, c.year DESC LIMIT 1")
+    "ON a.id = u.user_id WHERE u.token_hash = :token_hash AND a.active), c.state "
+    "FROM campaign c LEFT JOIN scoreboard_state s ON s.campaign_id = c.id ")
+_BOARD_FOR = {
+    True: sa.text(_BOARD_COLUMNS + "WHERE c.year = :year"),
+    False: sa.text(_BOARD_COLUMNS + "ORDER BY c.is_current DESC, c.year DESC LIMIT 1"),
+}
 _CACHED = {
     True: sa.text("SELECT html_gzip FROM rendered_scoreboard WHERE campaign_id = :c AND variant = :v AND version = :n"),
     False: sa.text("SELECT html FROM rendered_scoreboard WHERE campaign_id = :c AND variant = :v AND version = :n"),
@@ -94,11 +99,15 @@ def current_board() -> tuple[int, bool] | None:
     return (row[0], bool(row[1])) if row else None
 
 
-def current_board_for(token_hash: str) -> tuple[int, bool, str | None] | None:
-    """(current campaign id, published?, the asking account's role) in one read: a poll that
-    answers with data needs no user load."""
-    row = db.session.connection().execute(_CURRENT_BOARD_FOR, {"no": False, "token_hash": token_hash}).first()
-    return (row[0], bool(row[1]), row[2]) if row else None
+def board_for(token_hash: str, year: int | None) -> tuple[int, bool, str | None, str] | None:
+    """(campaign id of ``year`` — the current campaign's when None —, published?, the asking account's
+    role, the campaign's state) in one read: a poll that answers with data needs no user load.
+    The year, not "the current campaign", because the cached bytes belong to one campaign: a page
+    showing 2024 must never receive 2025's table, and a page opened before the administrator made
+    another year current keeps its own."""
+    row = db.session.connection().execute(
+        _BOARD_FOR[year is not None], {"no": False, "token_hash": token_hash, "year": year}).first()
+    return (row[0], bool(row[1]), row[2], row[3]) if row else None
 
 
 def cached_body(campaign_id: int, variant: str, version: int, compressed: bool) -> str | bytes | None:
@@ -143,7 +152,8 @@ def rendered(campaign: Campaign, variant: str, version: int, build: Callable[[li
 
 
 def variant(live_view: bool, lang: str, view: str) -> str:
-    """What a rendered table depends on besides the version: the figures (live or public), the
-    language (headers, labels, the decimal separator) and the view.  The viewer's own unit is marked
+    """What a rendered table depends on besides the campaign (its own column of the key) and the
+    version: the figures (live or public), the language (headers, labels, the decimal separator) and
+    the view.  The viewer's own unit is marked
     in the browser (portal.js), outside the cached bytes."""
     return f"{'live' if live_view else 'public'}:{lang}:{view}"

@@ -9,10 +9,10 @@ from markupsafe import Markup
 
 from portal import live
 from portal.access import unauthenticated
-from portal.campaign.services import current_campaign_or_404
+from portal.campaign.years import chosen_campaign_or_404, year_arg
 from portal.extensions import db
 from portal.i18n import select_locale
-from portal.models import Cluster, Role
+from portal.models import CampaignState, Cluster, Role
 from portal.models.session import hash_token
 from portal.parsing import parse_int, positive_int
 from portal.scoreboard import services
@@ -44,7 +44,7 @@ def _navigation():
 
 
 def _context():
-    campaign = current_campaign_or_404()
+    campaign = chosen_campaign_or_404()  # ?year= shows an earlier year's board (read only, like every board)
     state = services.read_state(campaign)
     live_view = current_user.role in LIVE_ROLES
     if not live_view and not state.published:
@@ -80,7 +80,7 @@ def _live(campaign, view: str, live_view: bool, version: int, state=None):
             shown = sorted(shown, key=lambda r: r["cluster_rank"])  # stable: the rank's names stay in order
         table = Markup(render_template("scoreboard/_table.html", rows=present(shown, view), movement=movement,
                                        view=view))
-        return render_template("scoreboard/_live.html", view=view, version=version, table=table)
+        return render_template("scoreboard/_live.html", view=view, version=version, table=table, year=campaign.year)
 
     entry = services.rendered(campaign, variant, version, build,
                               lambda: services.visible_rows(campaign, live_view, state))
@@ -112,12 +112,15 @@ def table():
         return unauthenticated()
     if _version_arg() == version:
         return "", 204
-    board = services.current_board_for(hash_token(token))
+    board = services.board_for(hash_token(token), year_arg())  # no year: a page from before the switch existed
     if board is None:
         abort(404)
     if board[2] is None:  # the account was disabled since the session check
         return unauthenticated()
-    live_view = Role(board[2]) in LIVE_ROLES  # read with the board: no user load
+    role = Role(board[2])  # read with the board: no user load
+    if role is Role.UNIT_OFFICER and board[3] == CampaignState.DRAFT.value:
+        abort(404)
+    live_view = role in LIVE_ROLES
     if not live_view and not board[1]:
         abort(403)
     view = _view_arg()
