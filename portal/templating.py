@@ -63,7 +63,8 @@ class _LazyBadges:
 
 
 def nav_badges() -> dict:
-    """Figures the navigation shows: open queue items (reviewers), unread notifications (officers)."""
+    """Figures the navigation shows: open queue items (reviewers and administrators), unread
+    notifications (everyone: officers are reminded and told of changes, reviewers get their digest)."""
     from flask_login import current_user
 
     from portal import live
@@ -74,11 +75,10 @@ def nav_badges() -> dict:
 
     if not current_user.is_authenticated:
         return {}
+    badges = {"unread": unread_count(current_user)}
     if current_user.role in (Role.REVIEWER, Role.ADMIN):
-        return {"queue": {"count": open_count(current_campaign()), "version": live.current(live.QUEUE)}}
-    if current_user.role is Role.UNIT_OFFICER:
-        return {"unread": unread_count(current_user)}
-    return {}
+        badges["queue"] = {"count": open_count(current_campaign()), "version": live.current(live.QUEUE)}
+    return badges
 
 
 def init_templating(app: Flask) -> None:

@@ -3,6 +3,7 @@ ending an account's sessions."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from portal.access import roles_required
@@ -13,10 +14,26 @@ from portal.auth import sessions
 from portal.auth.forms import EmptyForm
 from portal.collation import vi_key
 from portal.extensions import db
-from portal.models import Role, Unit, User
+from portal.models import Campaign, Cluster, ReminderRun, Role, Unit, User
 
 bp = Blueprint("admin", __name__)
 admin_only = roles_required(Role.ADMIN)
+
+
+@bp.get("/")
+@admin_only
+def index():
+    """Every administration area on one page, each with the figure that says where it stands."""
+    campaign = db.session.execute(db.select(Campaign).where(Campaign.is_current.is_(True))).scalar_one_or_none()
+    count = lambda stmt: db.session.scalar(db.select(func.count()).select_from(stmt.subquery()))  # noqa: E731
+    figures = {
+        "campaigns": count(db.select(Campaign.id)),
+        "units": count(db.select(Unit.id).where(Unit.valid_to.is_(None))),
+        "clusters": count(db.select(Cluster.id)),
+        "accounts": count(db.select(User.id).where(User.active.is_(True))),
+        "last_run": db.session.scalar(db.select(func.max(ReminderRun.started_at))),
+    }
+    return render_template("admin/index.html", campaign=campaign, figures=figures)
 
 
 @bp.get("/users")

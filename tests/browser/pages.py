@@ -21,3 +21,9 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_admin(page, area: str) -> None:
+    """An administration page the way an administrator reaches it: Quản trị, then the area's card."""
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Quản trị").click()
+    page.locator("#admin-areas").get_by_role("link", name=area, exact=True).click()

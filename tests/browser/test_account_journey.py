@@ -7,14 +7,14 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import Role
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 
 
 def test_new_account_signs_in_with_temporary_password_and_must_change_it(page, campaign):
     admin = factories.gen_user(role=Role.ADMIN)
     db.session.commit()
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Tài khoản", exact=True).click()
+    open_admin(page, "Tài khoản")
     page.get_by_role("link", name="Tạo tài khoản mới").click()
     page.get_by_label("Tên đăng nhập").fill("thamdinh.moi")
     page.get_by_label("Họ và tên").fill("Phạm Thị Thẩm Định")

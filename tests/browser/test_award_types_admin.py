@@ -7,14 +7,14 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import AwardType, Role
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 
 
 def test_admin_edits_an_award_type_threshold_and_documents(page, campaign):
     admin = factories.gen_user(role=Role.ADMIN)
     db.session.commit()
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Phong trào thi đua").click()
+    open_admin(page, "Phong trào thi đua")
     page.locator("#campaign-2025").get_by_role("link", name="Hình thức khen thưởng").click()
     expect(page.locator("h1")).to_contain_text("Hình thức khen thưởng 2025")
     expect(page.locator("#award-types")).to_contain_text("Dẫn đầu cụm thi đua")

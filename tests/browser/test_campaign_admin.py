@@ -6,14 +6,17 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import Campaign, CampaignState, Role
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 
 
 def test_admin_copies_2025_to_2026_edits_a_date_and_opens_it(page, campaign):
     admin = factories.gen_user(role=Role.ADMIN)
     db.session.commit()
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Phong trào thi đua").click()
+    page.get_by_role("link", name="Quản trị").click()
+    expect(page.locator("#admin-areas")).to_contain_text("Hiện hành: 2025")
+    screenshot(page, "admin-hub-1366")
+    open_admin(page, "Phong trào thi đua")
     expect(page.locator("#campaign-2025")).to_contain_text("hiện hành")
     page.get_by_label("Sao chép từ năm").select_option(label="2025")
     page.get_by_label("Năm mới").fill("2026")

@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.formatting import fmt_date
 from portal.models import Criterion, Role, ScoreState
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 from tests.helpers import line_of
 
 
@@ -27,7 +27,7 @@ def test_admin_edits_an_item_deadline_and_the_officer_sees_it(page, campaign, un
     new_day = campaign.reporting_deadline - timedelta(days=14)
 
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Phong trào thi đua").click()
+    open_admin(page, "Phong trào thi đua")
     page.locator("#campaign-2025").get_by_role("link", name="Tiêu chí", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Tiêu chí")
     expect(page.locator(".criteria-summary")).to_contain_text("100 / 100")

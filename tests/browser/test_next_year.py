@@ -11,7 +11,7 @@ from portal.formatting import fmt_date
 from portal.models import Campaign, CampaignState, Criterion, Role
 from portal.reminders import services as reminders
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 
 
 def test_the_board_sets_up_2026_and_an_officer_is_reminded_of_its_item_deadline(page, campaign, units, officers):
@@ -20,7 +20,7 @@ def test_the_board_sets_up_2026_and_an_officer_is_reminded_of_its_item_deadline(
     due = clock.today() + timedelta(days=3)
 
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Phong trào thi đua", exact=True).click()
+    open_admin(page, "Phong trào thi đua")
     page.get_by_label("Sao chép từ năm").select_option(label="2025")
     page.get_by_label("Năm mới").fill("2026")
     page.get_by_role("button", name="Sao chép", exact=True).click()
@@ -35,7 +35,7 @@ def test_the_board_sets_up_2026_and_an_officer_is_reminded_of_its_item_deadline(
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator(f"#criterion-{item.id}")).to_contain_text(fmt_date(due))
 
-    page.get_by_role("link", name="Phong trào thi đua", exact=True).click()
+    open_admin(page, "Phong trào thi đua")
     page.locator("#campaign-2026").get_by_role("button", name="Đặt làm phong trào hiện hành").click()
     page.locator("#campaign-2026").get_by_role("link", name="Chỉnh sửa").click()
     page.get_by_role("button", name="Mở phong trào").click()

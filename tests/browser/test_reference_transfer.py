@@ -11,7 +11,7 @@ from portal.models import AwardType, Cluster, Criterion, Role, Unit
 from portal.transfer import services
 from portal.xlsx import workbook_bytes
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 
 
 def _counts():
@@ -40,7 +40,7 @@ def test_admin_imports_an_xlsx_with_a_bad_row_then_a_good_one(page, campaign, tm
     before = _counts()
 
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Phong trào thi đua").click()
+    open_admin(page, "Phong trào thi đua")
     page.get_by_role("link", name="Dữ liệu danh mục: nhập và xuất").click()
     expect(page.locator("h1")).to_contain_text("Dữ liệu danh mục")
     page.get_by_label("Một bảng tính, mỗi tệp một trang (XLSX)").set_input_files(str(bad))

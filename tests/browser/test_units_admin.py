@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.models import Role, Unit
 from portal.workspace.services import ensure_workspace
 from tests import factories
-from tests.browser.pages import screenshot, sign_in
+from tests.browser.pages import open_admin, screenshot, sign_in
 
 
 def unit(code):
@@ -29,7 +29,7 @@ def test_admin_creates_moves_and_ends_units_and_the_ended_units_officer_reads_on
     db.session.commit()
 
     sign_in(page, admin.username)
-    page.get_by_role("link", name="Đơn vị và cụm thi đua").click()
+    open_admin(page, "Đơn vị và cụm thi đua")
     expect(page.locator("h1")).to_have_text("Đơn vị")
     page.get_by_role("link", name="Đơn vị mới").click()
     page.get_by_label("Mã").fill("BP")
@@ -63,7 +63,7 @@ def test_admin_creates_moves_and_ends_units_and_the_ended_units_officer_reads_on
     page.get_by_role("link", name="Đơn vị", exact=True).click()
     expect(page.locator("#unit-LK")).to_contain_text("đã kết thúc hoạt động ngày 30/06/2025")
     screenshot(page, "units-list-1366")
-    page.get_by_role("link", name="Cụm thi đua", exact=True).click()
+    page.get_by_role("link", name="Cụm, khối thi đua", exact=True).click()
     expect(page.locator("#cluster-list")).to_contain_text("Cụm thi đua số 2")
     screenshot(page, "units-clusters-1366")
     page.get_by_role("link", name="Cụm thi đua số 2").click()

@@ -62,13 +62,6 @@ def test_every_units_and_clusters_page_refuses_every_other_role(client, login_as
     assert fingerprint() == before
 
 
-def test_the_navigation_links_the_page_for_administrators_only(client, login_as, campaign):
-    login_as(Role.ADMIN)
-    assert "Đơn vị và cụm" in client.get("/").get_data(as_text=True)
-    login_as(Role.REVIEWER)
-    assert "Đơn vị và cụm" not in client.get("/").get_data(as_text=True)
-
-
 # --- units --------------------------------------------------------------------------------------
 
 def new_unit_data(**changes):
