@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.history.chart import total_chart
 from portal.history.services import unit_history
 from portal.models import Evidence, Role, Unit, UnitKind
+from portal.orgs.services import predecessors
 from portal.scoreboard.services import read_state
 from portal.workflow import is_earlier_year
 from portal.workspace.services import build_scorecard
@@ -27,11 +28,13 @@ RANK_ALWAYS = (Role.REVIEWER, Role.ADMIN)  # as on the scoreboard: others see ra
 
 
 def get_unit_or_404(code: str) -> Unit:
-    """The unit whose history is asked for; a unit officer may only ask for their own unit."""
+    """The unit whose history is asked for; a unit officer may only ask for their own unit and the
+    ended units it took over (its predecessors, along the chain of successors)."""
     unit = db.session.execute(db.select(Unit).where(Unit.code == code)).scalar_one_or_none()
     if unit is None or not unit.is_ranked:
         abort(404)
-    if current_user.role is Role.UNIT_OFFICER and unit.id != current_user.unit_id:
+    if current_user.role is Role.UNIT_OFFICER and unit.id != current_user.unit_id \
+            and unit.id not in {p.id for p in predecessors(current_user.unit)}:
         abort(404)  # officers must not learn which other units exist
     return unit
 

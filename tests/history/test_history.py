@@ -76,6 +76,18 @@ def test_an_officer_sees_only_their_own_units_history(client, login_as, campaign
     assert response.status_code == 302 and response.headers["Location"].endswith("/history/units/BH")
 
 
+def test_a_successor_reads_the_history_of_the_unit_it_took_over(client, login_as, campaign, units, year_2024):
+    bh, lk = units
+    lk.valid_to, lk.successor_id = campaign.registration_deadline, bh.id  # Long Khánh merged into Biên Hòa
+    db.session.commit()
+    login_as(Role.UNIT_OFFICER, unit=bh)
+    assert client.get("/history/units/LK").status_code == 200
+    assert client.get("/history/units/LK/2024").status_code == 200
+    login_as(Role.UNIT_OFFICER, unit=lk)  # never the other way round
+    assert client.get("/history/units/BH").status_code == 404
+    assert client.get("/history/units/BH/2024").status_code == 404
+
+
 def test_ranks_of_an_unpublished_year_are_not_shown_to_an_officer(client, login_as, campaign, units, year_2024):
     db.session.execute(sa.update(ScoreboardState).where(ScoreboardState.campaign_id == year_2024.id)
                        .values(published=False))

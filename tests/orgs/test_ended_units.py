@@ -202,6 +202,8 @@ def test_the_successors_officer_reads_the_predecessors_record(client, login_as, 
     assert "Hồ sơ của Ban Tổ chức Thành ủy Long Khánh" in body and "30/06/2025" in body
     assert "4,5" in body and "Chỉ xem" in body
     assert "<form" not in body.split('<main')[1].split("</main>")[0]  # nothing to change there
+    assert 'href="/history/units/LK"' in body  # and its earlier years, one link away
+    assert client.get("/history/units/LK").status_code == 200
 
 
 def test_a_chain_of_successors_reaches_back(client, login_as, units, campaign):
