@@ -22,8 +22,10 @@ class PortalForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if isinstance(field, StringField) and isinstance(field.data, str) and has_control_characters(
-                    field.data, multiline=isinstance(field, TextAreaField)):
+            # The text as typed: a field may turn it into something else (a list of lines, a number).
+            typed = field.raw_data[0] if getattr(field, "raw_data", None) else field.data
+            if isinstance(field, StringField) and isinstance(typed, str) and has_control_characters(
+                    typed, multiline=isinstance(field, TextAreaField)):
                 field.errors = [*field.errors, CONTROL_CHARACTERS] if isinstance(field.errors, list) else [CONTROL_CHARACTERS]
                 valid = False
         return valid
