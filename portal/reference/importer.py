@@ -211,6 +211,21 @@ def read_path(path: Path, kind: str, checker: _Checker) -> Table | None:
     return read_csv(path.name, data, kind, checker)
 
 
+# A cell a spreadsheet would run as a formula starts with one of these; written to CSV behind an
+# apostrophe (as spreadsheets themselves do), and read back without it, so a round trip is exact.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _from_csv_cell(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def read_csv(name: str, data: bytes, kind: str, checker: _Checker) -> Table | None:
     """A CSV file's rows (UTF-8, a header row); ``None`` with a problem when it cannot be read."""
     try:
@@ -227,7 +242,8 @@ def read_csv(name: str, data: bytes, kind: str, checker: _Checker) -> Table | No
         rows = []
         for record in reader:
             if any((v or "").strip() for v in record.values() if isinstance(v, str)):
-                rows.append(Row(name, reader.line_num, {k: v for k, v in record.items() if isinstance(k, str)}))
+                rows.append(Row(name, reader.line_num,
+                                {k: _from_csv_cell(v) for k, v in record.items() if isinstance(k, str)}))
             if len(rows) > MAX_ROWS:
                 checker.problems.append(Problem(name, reader.line_num, "-", _("more than %(n)d rows", n=MAX_ROWS)))
                 return None

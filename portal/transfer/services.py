@@ -48,6 +48,7 @@ from portal.reference.importer import (
     Row,
     Table,
     _Checker,
+    csv_cell,
     kept_end,
     parse_tables,
     read_csv,
@@ -201,7 +202,7 @@ def export_zip(campaign: Campaign) -> bytes:
             writer = csv.writer(text, lineterminator="\n")
             writer.writerow(columns_of(kind))
             for _obj, record in current_records(kind, campaign):
-                writer.writerow([_text(record[c]) for c in columns_of(kind)])
+                writer.writerow([csv_cell(_text(record[c])) for c in columns_of(kind)])
             # With a byte-order mark, so that Excel opens the Vietnamese text as UTF-8.
             archive.writestr(FILE_PATTERNS[kind].format(year=campaign.year), text.getvalue().encode("utf-8-sig"))
     return buffer.getvalue()

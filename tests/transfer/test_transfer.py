@@ -1,4 +1,5 @@
 """Reference data in the browser: upload CSV or XLSX, preview, confirm all or nothing; download."""
+import csv
 import io
 import re
 import zipfile
@@ -145,6 +146,19 @@ def test_csv_round_trip_previews_nothing_changes(client, admin, campaign):
     files = csv_files(campaign)
     assert sorted(files) == ["award-types-2025.csv", "clusters-2025.csv", "criteria-2025.csv", "units-2025.csv"]
     token = token_of(post_csv(client, campaign, files))
+    assert "Không có gì thay đổi" in client.get(f"{URL}preview/{token}").get_data(as_text=True)
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_written_inert_and_reads_back_exact(client, admin, campaign):
+    item = db.session.execute(sa.select(Criterion).where(Criterion.code == "1.1")).scalar_one()
+    item.guidance = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
+    item.title = "-Xây dựng chương trình công tác"
+    db.session.commit()
+    criteria = csv_files(campaign)["criteria-2025.csv"].decode("utf-8-sig")
+    assert "'=HYPERLINK(" in criteria and "'-Xây dựng" in criteria  # Excel shows it as text, never runs it
+    assert not any(cell.startswith(("=", "+", "-", "@")) for line in csv.reader(io.StringIO(criteria))
+                   for cell in line)
+    token = token_of(post_csv(client, campaign, csv_files(campaign)))
     assert "Không có gì thay đổi" in client.get(f"{URL}preview/{token}").get_data(as_text=True)
 
 
