@@ -19,6 +19,7 @@ from portal.models import (
     CriterionKind,
     NomineeKind,
     Role,
+    TieBreak,
     UnitKind,
     VoteDenominator,
 )
@@ -71,6 +72,8 @@ LABELS: dict[enum.Enum, object] = {
     VoteChoice.AGREE: _l("Agree"),
     VoteChoice.DISAGREE: _l("Disagree"),
     VoteChoice.ABSTAIN: _l("Abstain"),
+    TieBreak.BONUS_THEN_DEDUCTIONS: _l("Equal totals: more bonus points first, then fewer deductions"),
+    TieBreak.NONE: _l("Equal totals share the rank"),
 }
 
 DEADLINE_LABELS = {
@@ -87,6 +90,8 @@ def label(value) -> str:
     return str(DEADLINE_LABELS.get(value, value))
 
 
+# What each audited action is called (the audit trail's action filter). Every action the code can
+# write has one: tests/audit/test_wording.py collects them from the code.
 HISTORY_LABELS = {
     "save": _l("saved a draft"),
     "submit": _l("submitted"),
@@ -100,7 +105,6 @@ HISTORY_LABELS = {
     "reject": _l("rejected"),
     "award": _l("awarded"),
     "vote": _l("voted"),
-    "close_vote": _l("closed the vote"),
     "attach": _l("attached a dossier file"),
     "detach": _l("removed a dossier file"),
     "end_sessions": _l("ended all sessions of the account"),
@@ -110,6 +114,182 @@ HISTORY_LABELS = {
     "update_account": _l("changed the account"),
     "reset_password": _l("reset the account's password"),
     "change_own_password": _l("changed their own password"),
+    "campaign_open": _l("opened the campaign"),
+    "campaign_start_scoring": _l("started scoring"),
+    "campaign_close": _l("closed the campaign"),
+    "campaign_set_current": _l("set the current campaign"),
+    "campaign_copied": _l("copied a campaign to a new year"),
+    "campaign_edited": _l("changed the campaign settings"),
+    "reference_import": _l("imported reference data"),
+    "criterion_created": _l("added a criterion"),
+    "criterion_edited": _l("changed a criterion"),
+    "criterion_removed": _l("removed a criterion"),
+    "criterion_moved": _l("moved a criterion"),
+    "unit_created": _l("added a unit"),
+    "unit_edited": _l("changed a unit"),
+    "unit_moved": _l("moved a unit to another cluster"),
+    "unit_ended": _l("ended a unit"),
+    "cluster_created": _l("added a cluster"),
+    "cluster_edited": _l("changed a cluster"),
+    "cluster_reordered": _l("reordered the clusters"),
+    "award_type_created": _l("added an award type"),
+    "award_type_edited": _l("changed an award type"),
+    "award_type_removed": _l("removed an award type"),
+    "award_type_moved": _l("moved an award type"),
+    "publish": _l("published the scoreboard"),
+    "unpublish": _l("withdrew the scoreboard"),
+    "freeze": _l("froze the scoreboard"),
+    "unfreeze": _l("unfroze the scoreboard"),
+    "reveal": _l("moved the ceremony reveal"),
+    "display_link": _l("created a display link"),
+    "revoke_link": _l("revoked a display link"),
+}
+
+# Each event as a sentence, looked up by "subject:action[:variant]", then "action". The values are
+# formatted by portal.audit.wording (points, dates, quoted texts) before they are put in.
+ACTION_SENTENCES = {
+    "score_line:save": _l("%(actor)s saved a draft, self-score %(old_self_score)s → %(self_score)s"),
+    "score_line:save:first": _l("%(actor)s saved a draft, self-score %(self_score)s"),
+    "score_line:save:cleared": _l("%(actor)s saved a draft and cleared the self-score (was %(old_self_score)s)"),
+    "score_line:save:explanation": _l("%(actor)s saved a draft of the explanation"),
+    "score_line:submit": _l("%(actor)s submitted it for review, self-score %(self_score)s"),
+    "score_line:approve": _l("%(actor)s approved %(approved_score)s points"),
+    "score_line:adjust": _l("%(actor)s approved %(approved_score)s points (self-score %(self_score)s): %(reason)s"),
+    "return": _l("%(actor)s returned it for changes: %(comment)s"),
+    "comment": _l("%(actor)s commented: %(comment)s"),
+    "registration:submit": _l("%(actor)s submitted the registration"),
+    "registration:accept": _l("%(actor)s accepted the registration"),
+    "registration:reopen": _l("%(actor)s reopened the registration for changes: %(comment)s"),
+    "nomination:save": _l("%(actor)s saved the nomination of %(nominee)s"),
+    "nomination:save:unnamed": _l("%(actor)s saved the nomination draft"),
+    "attach": _l("%(actor)s attached %(files)s to %(document)s"),
+    "detach": _l("%(actor)s removed %(file)s from %(document)s"),
+    "nomination:submit": _l("%(actor)s submitted the nomination"),
+    "forward": _l("%(actor)s forwarded the nomination to the council"),
+    "nomination:approve": _l("%(actor)s closed the vote: approved by the council (%(agree)s agree, "
+                             "%(disagree)s disagree, %(abstain)s abstain)"),
+    "nomination:reject": _l("%(actor)s closed the vote: not approved by the council (%(agree)s agree, "
+                            "%(disagree)s disagree, %(abstain)s abstain)"),
+    "award": _l("%(actor)s recorded the award decision No. %(number)s of %(date)s, signed by %(signer)s"),
+    "vote": _l("%(actor)s voted: %(choice)s"),
+    "campaign_open": _l("%(actor)s opened the campaign to the units"),
+    "campaign_start_scoring": _l("%(actor)s started the scoring period"),
+    "campaign_close": _l("%(actor)s closed the campaign and locked its results"),
+    "campaign:reopen": _l("%(actor)s reopened the campaign: %(reason)s"),
+    "campaign_set_current": _l("%(actor)s made this campaign the current one"),
+    "campaign_copied": _l("%(actor)s created the campaign %(year)s as a copy of %(from_year)s"),
+    "campaign_edited": _l("%(actor)s changed the campaign settings"),
+    "reference_import": _l("%(actor)s imported the reference data"),
+    "criterion_created": _l("%(actor)s added the criterion"),
+    "criterion_edited": _l("%(actor)s changed the criterion"),
+    "criterion_removed": _l("%(actor)s removed the criterion %(code)s"),
+    "criterion_moved": _l("%(actor)s moved the criterion from position %(old_position)s to %(position)s"),
+    "unit_created": _l("%(actor)s added the unit"),
+    "unit_edited": _l("%(actor)s changed the unit"),
+    "unit_moved": _l("%(actor)s moved the unit from cluster %(old_cluster)s to %(cluster)s"),
+    "unit_ended": _l("%(actor)s recorded the unit's last day, %(valid_to)s"),
+    "cluster_created": _l("%(actor)s added the cluster"),
+    "cluster_edited": _l("%(actor)s changed the cluster"),
+    "cluster_reordered": _l("%(actor)s changed the order of the clusters"),
+    "award_type_created": _l("%(actor)s added the award type"),
+    "award_type_edited": _l("%(actor)s changed the award type"),
+    "award_type_removed": _l("%(actor)s removed the award type %(name)s"),
+    "award_type_moved": _l("%(actor)s moved the award type from position %(old_position)s to %(position)s"),
+    "publish": _l("%(actor)s published the scoreboard"),
+    "unpublish": _l("%(actor)s withdrew the scoreboard from publication"),
+    "freeze": _l("%(actor)s froze the scoreboard (%(units)s units, %(incomplete)s not yet fully reviewed)"),
+    "unfreeze": _l("%(actor)s unfroze the scoreboard"),
+    "reveal": _l("%(actor)s moved the ceremony screen to step %(step)s"),
+    "display_link": _l("%(actor)s created the display link %(label)s"),
+    "revoke_link": _l("%(actor)s revoked the display link %(label)s"),
+    "create_account": _l("%(actor)s created the account"),
+    "update_account": _l("%(actor)s changed the account"),
+    "reset_password": _l("%(actor)s reset the account's password"),
+    "change_own_password": _l("%(actor)s changed their own password"),
+    "end_sessions": _l("%(actor)s ended all sessions of the account (%(sessions)s)"),
+    "disable_account": _l("%(actor)s disabled the account"),
+    "enable_account": _l("%(actor)s enabled the account"),
+}
+
+# What each recorded value is called, in the audit trail's list of changes.
+FIELD_LABELS = {
+    "self_score": _l("Self-score"),
+    "approved_score": _l("Approved score"),
+    "explanation": _l("Explanation"),
+    "evidence": _l("Evidence"),
+    "reason": _l("Reason"),
+    "comment": _l("Comment"),
+    "award_type": _l("Award type"),
+    "nominee": _l("Nominee"),
+    "position": _l("Position"),
+    "service_years": _l("Years of service"),
+    "document": _l("Dossier document"),
+    "files": _l("Files"),
+    "file": _l("File"),
+    "choice": _l("Vote"),
+    "agree": _l("Agree"),
+    "disagree": _l("Disagree"),
+    "abstain": _l("Abstain"),
+    "denominator": _l("Counted against"),
+    "threshold": _l("Votes needed"),
+    "number": _l("Decision number"),
+    "date": _l("Decision date"),
+    "signer": _l("Signed by"),
+    "username": _l("Username"),
+    "full_name": _l("Full name"),
+    "role": _l("Role"),
+    "unit": _l("Unit"),
+    "email": _l("E-mail"),
+    "other_sessions_ended": _l("Other sessions ended"),
+    "sessions": _l("Sessions ended"),
+    "active": _l("Active"),
+    "year": _l("Year"),
+    "from_year": _l("Copied from the year"),
+    "current": _l("Current campaign"),
+    "name": _l("Name"),
+    "theme": _l("Theme"),
+    "organization_name": _l("Organization's full name"),
+    "organization_place": _l("Place"),
+    "registration_deadline": _l("Pledge registration deadline"),
+    "reporting_deadline": _l("Reporting deadline"),
+    "review_end": _l("End of review"),
+    "ceremony_date": _l("Award ceremony"),
+    "threshold_excellent": _l("Threshold: excellently completed"),
+    "threshold_good": _l("Threshold: well completed"),
+    "threshold_completed": _l("Threshold: completed"),
+    "tie_break": _l("Tie-break"),
+    "scale": _l("Scale"),
+    "code": _l("Code"),
+    "kind": _l("Kind"),
+    "title": _l("Title"),
+    "guidance": _l("Guidance"),
+    "max_points": _l("Maximum points"),
+    "evidence_required": _l("Evidence required"),
+    "deadline": _l("Deadline"),
+    "parent": _l("Group"),
+    "short_name": _l("Short name"),
+    "cluster": _l("Cluster"),
+    "valid_from": _l("First day"),
+    "valid_to": _l("Last day"),
+    "successor": _l("Successor"),
+    "order": _l("Order"),
+    "level": _l("Level"),
+    "rule_cluster_rank_max": _l("Rank in the cluster at most"),
+    "rule_min_classification": _l("Classification at least"),
+    "rule_max_per_cluster": _l("At most per cluster"),
+    "rule_min_service_years": _l("Years of service at least"),
+    "rule_consecutive_excellent_years": _l("Consecutive excellent years"),
+    "vote_threshold_percent": _l("Vote threshold (%)"),
+    "vote_denominator": _l("Counted against"),
+    "required_documents": _l("Required documents"),
+    "published": _l("Published"),
+    "units": _l("Units"),
+    "incomplete": _l("Not yet fully reviewed"),
+    "step": _l("Step"),
+    "label": _l("Display name"),
+    "award_types": _l("Award types"),
+    "clusters": _l("Clusters"),
+    "criteria": _l("Criteria"),
 }
 
 FILE_KINDS = {
@@ -131,14 +311,25 @@ def history_label(action: str) -> str:
 
 def state_label(value: str) -> str:
     """A stored state value (history keeps plain strings) shown as its label."""
-    from portal.models import NominationState, ScoreState
+    from portal.models import CampaignState, NominationState, RegistrationState, ScoreState
 
-    for states in (ScoreState, NominationState):
+    for states in (ScoreState, NominationState, RegistrationState, CampaignState):
         try:
             return label(states(value))
         except ValueError:
             continue
     return value
+
+
+CHAIN_BREAK_LABELS = {
+    "link": _l("its link to the previous event does not match"),
+    "content": _l("its content was changed"),
+    "head": _l("the newest events were removed"),
+}
+
+
+def chain_break_label(reason: str) -> str:
+    return str(CHAIN_BREAK_LABELS.get(reason, reason))
 
 
 def file_kind(content_type: str) -> str:
@@ -150,6 +341,12 @@ KIND_LABELS = {
     "registration": _l("Pledge registration"),
     "nomination": _l("Nomination"),
     "user": _l("Account"),
+    "campaign": _l("Campaign"),
+    "criterion": _l("Criterion"),
+    "unit": _l("Unit"),
+    "cluster": _l("Cluster"),
+    "award_type": _l("Award type"),
+    "scoreboard": _l("Scoreboard"),
 }
 
 QUEUE_STATE_LABELS = {

@@ -8,9 +8,11 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.access import read_only_reason
+from portal.audit.wording import event_changes, event_sentence
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
 from portal.formatting import days_until, fmt_date, fmt_filesize, fmt_number, fmt_points, fmt_waited
 from portal.labels import (
+    chain_break_label,
     classification_label,
     file_kind,
     history_label,
@@ -21,16 +23,6 @@ from portal.labels import (
     state_label,
 )
 from portal.models import RegistrationState, ScoreState
-
-
-def audit_values(values: dict) -> str:
-    """An event's before/after values, readable ("approved_score: 5.00; reason: …")."""
-    def show(value):
-        if isinstance(value, list):
-            return ", ".join(str(v[1]) if isinstance(v, list) and len(v) == 2 else str(v) for v in value)
-        return "–" if value is None else str(value)
-
-    return "; ".join(f"{key}: {show(value)}" for key, value in values.items())
 
 
 def select_options(pairs, selected) -> Markup:
@@ -89,8 +81,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(label=label, date=fmt_date, points=fmt_points, number=fmt_number, filesize=fmt_filesize,
                                  history_label=history_label, state_label=state_label, file_kind=file_kind,
                                  kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited,
-                                 audit_values=audit_values, classification_label=classification_label,
-                                 stage_label=stage_label)
+                                 event_sentence=event_sentence, event_changes=event_changes, classification_label=classification_label,
+                                 stage_label=stage_label, chain_break_label=chain_break_label)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,

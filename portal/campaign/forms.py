@@ -9,12 +9,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.formatting import fmt_points
 from portal.forms import LocalDecimalField, PortalForm, VersionField
+from portal.labels import LABELS
 from portal.models import CriterionKind, TieBreak
 
-TIE_BREAK_LABELS = {
-    TieBreak.BONUS_THEN_DEDUCTIONS: _l("Equal totals: more bonus points first, then fewer deductions"),
-    TieBreak.NONE: _l("Equal totals share the rank"),
-}
 OUT_OF_DATE = _l("The form is out of date. Reload the page and try again.")
 
 
@@ -43,7 +40,7 @@ class CampaignForm(PortalForm):
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.tie_break.choices = [(t.value, TIE_BREAK_LABELS[t]) for t in TieBreak]
+        self.tie_break.choices = [(t.value, LABELS[t]) for t in TieBreak]
 
     def _later(self, field, earlier, message):
         if field.data and earlier.data and field.data < earlier.data:
