@@ -1,6 +1,7 @@
 """Layout (#11): the self-scoring page's collapsed groups and index, the queue's "select all on this page",
 the nominations list's whole-row link, and an officer on a phone (390×844) who reads the dashboard and
 saves a score."""
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -130,22 +131,35 @@ def test_the_whole_row_of_a_nomination_opens_it_and_the_name_is_still_the_one_li
     award = db.session.execute(sa.select(AwardType)).scalars().first()
     nomination = Nomination(campaign_id=award.campaign_id, unit_id=units[1].id, award_type_id=award.id,
                             nominee_name="Trịnh Văn Sơn", created_by_id=officer.id, state=NominationState.SUBMITTED)
+    awards = db.session.execute(sa.select(AwardType).where(AwardType.campaign_id == award.campaign_id)).scalars().all()
+    for i, (kind, name) in enumerate([(awards[0], "Ban Tổ chức Huyện ủy Thống Nhất"), (awards[1], "Nguyễn Hữu Phước")]):
+        db.session.add(Nomination(campaign_id=award.campaign_id, unit_id=units[i].id, award_type_id=kind.id,
+                                  nominee_name=name, created_by_id=officer.id, state=NominationState.AWARDED,
+                                  decision_number=f"12{i}-QĐ/BTCTU", decision_date=date(2026, 11, 29),
+                                  decision_signer="Trưởng Ban Tổ chức Tỉnh ủy"))
     db.session.add(nomination)
     db.session.commit()
 
     sign_in(page, reviewer.username)
     page.goto("/nominations/")
-    row = page.locator("table.table--rowlink tbody tr").first
+    row = page.locator("table.table--rowlink tbody tr", has_text="Trịnh Văn Sơn")
     expect(row.get_by_role("link")).to_have_count(1)  # one link per row for keyboards and screen readers
     screenshot(page, "layout-nominations-1366-vi")
     cell = row.locator("td").first.bounding_box()  # the unit's cell, not the name: the link covers it
     page.mouse.click(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
     page.wait_for_url(f"**/nominations/{nomination.id}")
     page.go_back()
-    page.keyboard.press("Tab")
-    page.locator("a.row-link").first.focus()
+    row.get_by_role("link").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/nominations/{nomination.id}")
+
+    # the award list: every award's table has the same columns, so they line up down the page
+    page.goto("/nominations/award-list")
+    tables = page.locator("table.document__table")
+    expect(tables).to_have_count(2)
+    columns = [[round(th.bounding_box()["x"]) for th in table.locator("th").all()] for table in tables.all()]
+    assert columns[0] == columns[1]
+    screenshot(page, "layout-award-list-1366-vi")
     assert page.console_errors == []
 
 
