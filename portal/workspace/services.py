@@ -383,6 +383,21 @@ class GroupRow:
     def missing_evidence(self) -> int:
         return sum(1 for r in self.rows if r.evidence == 0 and needs_evidence(r.criterion, r.self_score))
 
+    @property
+    def needing_action(self) -> int:
+        """Lines waiting for the officer: returned ones, and drafts still missing a score, an
+        explanation or evidence (the self-scoring page opens the groups that have any). A bonus or
+        deduction line left empty is not waiting for anyone: claiming is optional."""
+        optional = self.criterion.kind is not CriterionKind.GROUP
+        return sum(1 for r in self.rows if r.line.state is ScoreState.RETURNED
+                   or (r.line.state is ScoreState.DRAFT and r.reasons
+                       and not (optional and r.line.self_score is None)))
+
+    @property
+    def sent(self) -> int:
+        """Lines submitted or approved: the officer's part is done."""
+        return self.count(ScoreState.SUBMITTED, ScoreState.APPROVED)
+
 
 @dataclass
 class Scorecard:

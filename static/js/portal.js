@@ -205,3 +205,47 @@
     restoreDrafts(event.detail.elt);
   });
 })();
+
+// Layout (#11): "select all on this page" in the approval queue. The header checkbox (hidden without
+// JavaScript) ticks every row of the current page; it and the count follow the rows after every swap
+// (the poll replaces the results; the row checkboxes keep their state through hx-preserve).
+(function () {
+  "use strict";
+  function rowsOf(formId) {
+    return Array.prototype.slice.call(document.querySelectorAll('input[type="checkbox"][name="line"][form="' + formId + '"]'));
+  }
+  function refreshSelection() {
+    document.querySelectorAll("[data-select-page]").forEach(function (box) {
+      var rows = rowsOf(box.getAttribute("data-select-page"));
+      var ticked = rows.filter(function (row) { return row.checked; }).length;
+      box.hidden = rows.length === 0;
+      box.checked = rows.length > 0 && ticked === rows.length;
+      box.indeterminate = ticked > 0 && ticked < rows.length;
+    });
+    document.querySelectorAll("[data-selected-count]").forEach(function (out) {
+      var ticked = rowsOf(out.getAttribute("data-selected-count")).filter(function (row) { return row.checked; }).length;
+      var text = ticked === 0 ? out.getAttribute("data-none")
+        : ticked === 1 ? out.getAttribute("data-one") : out.getAttribute("data-many").replace("{n}", String(ticked));
+      if (out.textContent !== text) { out.textContent = text; }
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.hasAttribute && target.hasAttribute("data-select-page")) {
+      rowsOf(target.getAttribute("data-select-page")).forEach(function (row) { row.checked = target.checked; });
+    }
+    if (target.matches && target.matches('input[type="checkbox"][name="line"], [data-select-page]')) { refreshSelection(); }
+  });
+  document.addEventListener("DOMContentLoaded", refreshSelection);
+  document.addEventListener("htmx:afterSettle", refreshSelection);
+
+  // A link to a criterion inside a closed group (the self-scoring page's index) opens that group.
+  function openTarget() {
+    if (!location.hash) { return; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var group = target && target.closest ? target.closest("details") : null;
+    if (group && !group.open) { group.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("DOMContentLoaded", openTarget);
+})();
