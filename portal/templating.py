@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from portal import clock
 from portal.access import read_only_reason
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
 from portal.formatting import days_until, fmt_date, fmt_filesize, fmt_number, fmt_points, fmt_waited
@@ -96,6 +97,7 @@ def init_templating(app: Flask) -> None:
         csrf_token_value=generate_csrf,
         current_locale=lambda: str(get_locale()),
         days_until=days_until,
+        printed_at=clock.now,  # the moment a page was made, on its printed header
         select_options=select_options,
         read_only_reason=read_only_reason,
         ScoreState=ScoreState,

@@ -204,4 +204,9 @@
     settleSubmittedDrafts();
     restoreDrafts(event.detail.elt);
   });
+
+  // Print buttons (templates/_print.html): the browser's print dialog with the print stylesheet.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
 })();
