@@ -57,6 +57,11 @@ class DefaultConfig:
     MAIL_TIMEOUT = 30
     MAIL_BACKEND = "smtp"  # also under TESTING (Flask-Mailman would pick its in-memory backend)
     PORTAL_URL = None  # e.g. https://thidua.example.vn: e-mails then link to the page where it is done
+    # The organisation running the portal, for pages shown before any campaign exists (the sign-in page of a new
+    # installation, error pages) and as a new campaign's default; each campaign's settings then hold its own.
+    # The reference deployment's values: set yours in instance/portal.cfg.
+    ORGANIZATION_NAME = "Ban Tổ chức Tỉnh ủy Đồng Nai"
+    ORGANIZATION_PLACE = "Đồng Nai"
 
 
 def _secret_key(instance_path: Path) -> str:

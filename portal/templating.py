@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from portal import clock
 from portal.access import read_only_reason
 from portal.audit.wording import event_changes, event_sentence
 from portal.config import HTMX_CDN_URL, HTMX_INTEGRITY
@@ -88,6 +89,7 @@ def init_templating(app: Flask) -> None:
         csrf_token_value=generate_csrf,
         current_locale=lambda: str(get_locale()),
         days_until=days_until,
+        printed_at=clock.now,  # the moment a page was made, on its printed header
         select_options=select_options,
         read_only_reason=read_only_reason,
         ScoreState=ScoreState,

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,6 +36,30 @@ def current_campaign_or_404() -> Campaign:
     if campaign is None:
         abort(404)
     return campaign
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The organisation that runs a campaign, as the header, the sign-in page and printed pages name it."""
+
+    name: str
+    place: str
+
+
+def portal_organization() -> Organization:
+    """The portal's own setting (``ORGANIZATION_NAME``/``ORGANIZATION_PLACE``): before any campaign exists,
+    and on error pages, which read nothing from the database."""
+    return Organization(current_app.config.get("ORGANIZATION_NAME") or "",
+                        current_app.config.get("ORGANIZATION_PLACE") or "")
+
+
+def organization(campaign: Campaign | None = None) -> Organization:
+    """The organisation of ``campaign`` (a page about an earlier year prints that year's), else of the
+    current campaign, else the portal's setting."""
+    campaign = campaign or current_campaign()
+    if campaign is None or not campaign.organization_name:
+        return portal_organization()
+    return Organization(campaign.organization_name, campaign.organization_place)
 
 
 # --- Visibility ---------------------------------------------------------------------------------

@@ -46,4 +46,5 @@ def year_args(campaign: Campaign | None) -> dict:
 @bp.app_context_processor
 def _year_switch():
     return {"switchable_campaigns": lambda: services.campaigns_for(current_user), "year_args": year_args,
-            "is_earlier_year": services.is_earlier_year, "current_campaign": services.current_campaign}
+            "is_earlier_year": services.is_earlier_year, "current_campaign": services.current_campaign,
+            "organization": services.organization, "portal_organization": services.portal_organization}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Optional
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, Points, TimestampMixin, enum_type
@@ -41,8 +42,11 @@ class TieBreak(enum.Enum):
     NONE = "none"
 
 
-DEFAULT_ORGANIZATION_NAME = "Ban Tổ chức Tỉnh ủy Đồng Nai"
-DEFAULT_ORGANIZATION_PLACE = "Đồng Nai"
+def _portal_setting(name: str):
+    """A column default taken from the portal's settings (``ORGANIZATION_NAME`` …), never from code."""
+    def default() -> str:
+        return current_app.config.get(name, "") if has_app_context() else ""
+    return default
 
 
 class Campaign(TimestampMixin, Base):
@@ -74,8 +78,8 @@ class Campaign(TimestampMixin, Base):
     threshold_completed: Mapped[Decimal] = mapped_column(Points, default=Decimal(50))
     tie_break: Mapped[TieBreak] = mapped_column(enum_type(TieBreak), default=TieBreak.BONUS_THEN_DEDUCTIONS)
     # The organisation running the campaign, as printed on documents (data, never template text).
-    organization_name: Mapped[str] = mapped_column(sa.String(300), default=DEFAULT_ORGANIZATION_NAME)
-    organization_place: Mapped[str] = mapped_column(sa.String(200), default=DEFAULT_ORGANIZATION_PLACE)
+    organization_name: Mapped[str] = mapped_column(sa.String(300), default=_portal_setting("ORGANIZATION_NAME"))
+    organization_place: Mapped[str] = mapped_column(sa.String(200), default=_portal_setting("ORGANIZATION_PLACE"))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

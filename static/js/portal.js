@@ -204,6 +204,11 @@
     settleSubmittedDrafts();
     restoreDrafts(event.detail.elt);
   });
+
+  // Print buttons (templates/_print.html): the browser's print dialog with the print stylesheet.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
 })();
 
 // Layout (#11): "select all on this page" in the approval queue. The header checkbox (hidden without
