@@ -1,4 +1,4 @@
-"""The objects of audit events by name ("Biên Hòa · 1.2 Tham mưu …", "Campaign 2025", "account bienhoa"),
+"""The objects of audit events by name (a unit and a criterion's code and title, "Campaign 2025", an account's username),
 with the address of their page where one exists — one query per kind of object on the page."""
 from __future__ import annotations
 
