@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import (Comment, Criterion, CriterionKind, Evidence, Nomination, Role, ScoreLine, SearchEntry,
+from portal.models import (Comment, Criterion, CriterionKind, Evidence, Nomination, Role, ScoreLine,
                            Unit)
 from portal.search import backend
 from portal.search.text import query_terms
@@ -30,6 +31,7 @@ class Hit:
     url: str
     detail: str = ""
     snippet: str = ""
+    code: str = ""
 
 
 @dataclass
@@ -43,15 +45,13 @@ def too_short(query: str) -> bool:
     return len(" ".join(query_terms(query))) < MIN_QUERY
 
 
-def _scope(user, kind: str, campaign_id: int | None) -> list:
-    conditions = [SearchEntry.kind == kind]
-    if kind != "unit":
-        conditions.append(SearchEntry.campaign_id == campaign_id)
-    if user.role is Role.UNIT_OFFICER and kind != "criterion":
-        conditions.append(SearchEntry.unit_id == user.unit_id)
-    if user.role is Role.COUNCIL and kind == "nomination":
-        conditions.append(SearchEntry.council_visible.is_(True))
-    return conditions
+def _scope(user, kind: str, campaign_id: int | None) -> backend.Scope:
+    return backend.Scope(
+        kind,
+        campaign_id=None if kind == "unit" else campaign_id,
+        unit_id=user.unit_id if user.role is Role.UNIT_OFFICER and kind != "criterion" else None,
+        council_only=user.role is Role.COUNCIL and kind == "nomination",
+    )
 
 
 def kinds_for(user) -> tuple[str, ...]:
@@ -59,9 +59,7 @@ def kinds_for(user) -> tuple[str, ...]:
 
 
 def matching_ids(user, kind: str, terms: list[str], campaign_id: int | None) -> list[int]:
-    statement = (sa.select(SearchEntry.object_id)
-                 .where(backend.matches(db.engine.dialect.name, terms), *_scope(user, kind, campaign_id))
-                 .order_by(SearchEntry.object_id.desc()).limit(PER_KIND + 1))
+    statement = backend.matching(db.engine.dialect.name, terms, _scope(user, kind, campaign_id), PER_KIND + 1)
     return list(db.session.execute(statement).scalars())
 
 
@@ -84,8 +82,8 @@ def search(user, query: str, campaign) -> list[Group]:
     return groups
 
 
-def _load(model, ids: list[int]) -> list:
-    rows = db.session.execute(sa.select(model).where(model.id.in_(ids))).scalars().all()
+def _load(model, ids: list[int], *options) -> list:
+    rows = db.session.execute(sa.select(model).where(model.id.in_(ids)).options(*options)).scalars().unique().all()
     order = {object_id: position for position, object_id in enumerate(ids)}
     return sorted(rows, key=lambda row: order[row.id])
 
@@ -108,7 +106,7 @@ def _criterion_hits(_user, ids):
     for criterion in sorted(_load(Criterion, ids), key=lambda c: c.position):
         anchor = "group" if criterion.kind is CriterionKind.GROUP else "criterion"
         hits.append(Hit(criterion.title, url_for("reference.criteria", _anchor=f"{anchor}-{criterion.id}"),
-                        criterion.code))
+                        code=criterion.code))
     return hits
 
 
@@ -119,14 +117,16 @@ def _line_url(user, line_id: int) -> str:
 
 
 def _evidence_hits(user, ids):
-    evidence = _load(Evidence, ids)
+    evidence = _load(Evidence, ids, joinedload(Evidence.criterion))
     pairs = {(row.unit_id, row.criterion_id) for row in evidence}
     lines = {}
     if pairs:
-        for line in db.session.execute(sa.select(ScoreLine).where(
-                ScoreLine.campaign_id == evidence[0].campaign_id,
-                sa.tuple_(ScoreLine.unit_id, ScoreLine.criterion_id).in_(list(pairs)))).scalars():
-            lines[(line.unit_id, line.criterion_id)] = line.id
+        for line_id, unit_id, criterion_id in db.session.execute(
+                sa.select(ScoreLine.id, ScoreLine.unit_id, ScoreLine.criterion_id).where(
+                    ScoreLine.campaign_id == evidence[0].campaign_id,
+                    ScoreLine.unit_id.in_({unit for unit, _ in pairs}),
+                    ScoreLine.criterion_id.in_({criterion for _, criterion in pairs}))):
+            lines[(unit_id, criterion_id)] = line_id
     units = _names(Unit, {row.unit_id for row in evidence})
     hits = []
     for row in evidence:
@@ -152,7 +152,7 @@ def _names(model, ids) -> dict[int, str]:
 def _nomination_hits(_user, ids):
     return [Hit(nomination.nominee, url_for("nominations.edit", nomination_id=nomination.id),
                 " · ".join(filter(None, (nomination.award_type.name, nomination.unit.short_name))))
-            for nomination in _load(Nomination, ids)]
+            for nomination in _load(Nomination, ids, joinedload(Nomination.unit), joinedload(Nomination.award_type))]
 
 
 def _comment_url(user, comment: Comment) -> str | None:
@@ -168,7 +168,7 @@ def _comment_url(user, comment: Comment) -> str | None:
 
 
 def _comment_hits(user, ids):
-    comments = _load(Comment, ids)
+    comments = _load(Comment, ids, joinedload(Comment.author))
     units = _names(Unit, {row.unit_id for row in comments})
     hits = []
     for comment in comments:
