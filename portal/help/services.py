@@ -10,14 +10,17 @@ from flask_babel import lazy_gettext as _l
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Campaign, Role, User
+from portal.models import Campaign, CampaignState, Role, User
+
+
+ADMIN_STEPS_DONE = {CampaignState.DRAFT: 0, CampaignState.OPEN: 1, CampaignState.SCORING: 2}
 
 
 @dataclass
 class Step:
     text: str
     day: date | None = None
-    status: str = "upcoming"  # past, current, upcoming
+    status: str = "upcoming"  # done (the campaign has moved on), past (its day has gone), current, upcoming
 
 
 def steps_for(role: Role, campaign: Campaign) -> list[Step]:
@@ -52,10 +55,15 @@ def steps_for(role: Role, campaign: Campaign) -> list[Step]:
             Step(_l("Close the council's votes and record the award decisions; publish the scoreboard."), campaign.review_end),
             Step(_l("Run the ceremony screen, then close the campaign: its results are then locked."), closing),
         ]
+    # The administrator's steps are done by moving the campaign on, whatever the date.
+    done_by_state = len(steps) if role is Role.ADMIN and campaign.state is CampaignState.CLOSED else \
+        ADMIN_STEPS_DONE.get(campaign.state, 0) if role is Role.ADMIN else 0
     today = clock.today()
     current_found = False
-    for step in steps:
-        if step.day is not None and step.day < today:
+    for index, step in enumerate(steps):
+        if index < done_by_state:
+            step.status = "done"
+        elif step.day is not None and step.day < today:
             step.status = "past"
         elif not current_found:
             step.status, current_found = "current", True

@@ -116,7 +116,7 @@ def test_the_help_page_per_role(page, campaign):
     db.session.commit()
     sign_in(page, admin.username)
     page.get_by_role("link", name="Hướng dẫn", exact=True).click()
-    expect(page.locator('[aria-current="step"]')).to_contain_text("mở phong trào")
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Chuyển phong trào sang giai đoạn chấm điểm")
     # the header and the navigation each keep one line at 1366 px, with the search box and Help
     for selector in (".site-header__inner", ".main-nav__list"):
         assert page.locator(selector).bounding_box()["height"] < 70, selector

@@ -85,3 +85,16 @@ def test_the_header_links_to_help_in_english_too(client, login_as, campaign):
     client.post("/language/en")
     html = client.get("/help/").get_data(as_text=True)
     assert ">Help<" in html and "Help for reviewer" in html
+
+
+def test_the_administrators_steps_follow_the_campaign_state(client, login_as, campaign):
+    from portal.models import CampaignState
+
+    login_as(Role.ADMIN)
+    current = client.get("/help/").get_data(as_text=True).split('aria-current="step"')[1].split("</li>")[0]
+    assert "Chuyển phong trào sang giai đoạn chấm điểm" in current  # open already: the opening is done
+    assert "· đã xong" in client.get("/help/").get_data(as_text=True)
+    campaign.state = CampaignState.DRAFT
+    db.session.commit()
+    current = client.get("/help/").get_data(as_text=True).split('aria-current="step"')[1].split("</li>")[0]
+    assert "rồi mở phong trào" in current
