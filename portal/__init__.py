@@ -59,12 +59,14 @@ def _init_extensions(app: Flask) -> None:
     from portal.auth.sessions import load as load_user
     from portal.auth.throttle import init_throttle
     from portal.db_setup import init_database
+    from portal.search.index import init_search_index
     from portal.textguard import init_text_guard
     from portal.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
     init_database(app)
     init_text_guard()
+    init_search_index()
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"), compare_type=True)
     csrf.init_app(app)
     mail.init_app(app)
@@ -95,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reminders.views import bp as reminders_bp
     from portal.review.views import bp as review_bp
     from portal.scoreboard.views import bp as scoreboard_bp
+    from portal.search.views import bp as search_bp
+    from portal.help.views import bp as help_bp
     from portal.transfer.views import bp as transfer_bp
     from portal.workspace.views import bp as workspace_bp
 
@@ -118,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(history_bp, url_prefix="/history")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(reminders_bp, url_prefix="/admin/reminders")
+    app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(help_bp, url_prefix="/help")
     app.register_blueprint(orgs_bp)  # /admin/units, /admin/clusters, /units/<id>/record
 
 

@@ -56,6 +56,9 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = None
     MAIL_TIMEOUT = 30
     MAIL_BACKEND = "smtp"  # also under TESTING (Flask-Mailman would pick its in-memory backend)
+    # Whom to ask, shown on the help page (e.g. "Phòng Tổ chức, 0251 3822 xxx, thidua@…"); the active
+    # administrators are listed there too. Set it in instance/portal.cfg.
+    HELP_CONTACT = ""
     PORTAL_URL = None  # e.g. https://thidua.example.vn: e-mails then link to the page where it is done
     # The organisation running the portal, for pages shown before any campaign exists (the sign-in page of a new
     # installation, error pages) and as a new campaign's default; each campaign's settings then hold its own.

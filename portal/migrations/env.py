@@ -72,6 +72,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_name(name, type_, parent_names):
+    """Autogenerate leaves alone what the search backend builds itself (FTS5 tables, trigram index)."""
+    from portal.search.backend import owns
+
+    return not owns(name)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -100,6 +107,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_name=include_name,
             **conf_args
         )
 

@@ -26,6 +26,7 @@ from portal.models.nomination import (
 from portal.models.org import Cluster, Unit, UnitKind
 from portal.models.reminder import Reminder, ReminderRun, ReviewDigest
 from portal.models.review import AuditEvent, Comment, Counter, Notification, QueueItem
+from portal.models.search import SearchEntry
 from portal.models.scoreboard import DisplayLink, RenderedScoreboard, ScoreboardState
 from portal.models.session import LoginAttempt, UserSession
 from portal.models.transfer import ReferenceUpload
@@ -49,4 +50,5 @@ __all__ = [
     "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState", "Nomination",
     "NominationDocument", "NominationState", "PastClassification", "Vote", "VoteChoice",
     "LoginAttempt", "UserSession", "Reminder", "ReminderRun", "ReviewDigest", "ReferenceUpload",
+    "SearchEntry",
 ]
