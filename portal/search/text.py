@@ -1,8 +1,8 @@
 """Vietnamese-insensitive text: what the search index stores and what a query is turned into.
 
-"Biên Hòa" and "bien hoa" both become "bien hoa"; "Đảng" becomes "dang" (unicode's decomposition
+"Đảng viên" and "dang vien" both become "dang vien"; "Đảng" becomes "dang" (unicode's decomposition
 leaves "đ" alone, so it is folded by hand); every run of punctuation becomes one space, so the
-document symbol "125-KH/BTCTU" is the word sequence "125 kh btctu" on both sides.
+document symbol "125-KH/ABC" is the word sequence "125 kh abc" on both sides.
 """
 from __future__ import annotations
 
@@ -24,6 +24,6 @@ def normalise(text: str | None) -> str:
 
 def query_terms(query: str, limit: int = 8) -> list[str]:
     """A query's terms: each whitespace-separated piece, normalised (a symbol keeps its words
-    together: "125-KH/BTCTU" is one term "125 kh btctu"). Empty pieces are dropped."""
+    together: "125-KH/ABC" is one term "125 kh abc"). Empty pieces are dropped."""
     terms = [normalise(piece) for piece in query.split()]
     return [term for term in terms if term][:limit]
