@@ -113,6 +113,8 @@ def test_an_incomplete_cluster_leader_is_never_revealed_as_classified(client, ca
     assert "Không hoàn thành" not in leaders and "Hoàn thành" not in card
     ranks = screen_at(client, campaign, admin, token, units)
     assert "Không hoàn thành" not in ranks.split(f'data-unit="{unit("XL").id}"')[1].split("</li>")[0]
+    assert "board__legend" in ranks  # the hall is told what the star means
+    assert "board__legend" not in screen_at(client, campaign, admin, token, 0)
 
 
 def test_the_organisation_comes_from_the_campaign_settings(client, campaign, admin):
