@@ -35,7 +35,7 @@ MEASURE = """() => {
     if (getComputedStyle(el).display !== 'inline' && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))
       problems.push(`${name(el)} overflows its box (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}): ${el.textContent.trim().slice(0, 60)}`);
   }
-  for (const list of document.querySelectorAll('#stage, .stage__hero, .board, .leaders, .leader, .award__list, .award__entry, .board__row')) {
+  for (const list of document.querySelectorAll('#stage, .stage__hero, .board, .leaders, .leader, .leader__card, .award__list, .award__entry, .board__row')) {
     const kids = [...list.children].filter(visible).map(k => [k, k.getBoundingClientRect()]);
     for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) {
       const [a, ra] = kids[i], [b, rb] = kids[j];
@@ -190,3 +190,28 @@ def test_the_control_page_is_grouped_by_stage(page, hall, lang):
         return next ? next.getBoundingClientRect().top - form.getBoundingClientRect().bottom : 99; })""")
     assert min(gaps) >= 12, gaps
     screenshot(page, f"ceremony-control-{lang}-1366")
+
+
+def test_a_cluster_whose_five_units_share_first_place_still_fits(browser, live_server, campaign):
+    for code in ("BH", "LT", "NT", "TB", "VC"):  # every unit of Cụm thi đua số 1, the same scores
+        set_lines(unit_of(code), campaign, {"1.1": (8, ScoreState.APPROVED)}, everything_else=ScoreState.APPROVED)
+    admin = factories.gen_user(role=Role.ADMIN)
+    token = ceremony.create_display_link(campaign, admin, "Hội trường")
+    ceremony.freeze(campaign, admin)
+    units = len(read_state(campaign).frozen_standings)
+    set_step(campaign, admin, units + 1)  # Cụm thi đua số 1's leaders
+    failures = []
+    for width, height in ((1024, 768), (1920, 1080)):
+        ctx = browser.new_context(base_url=live_server, viewport={"width": width, "height": height}, locale="vi-VN")
+        try:
+            screen = ctx.new_page()
+            screen.goto(f"/display/{token}")
+            expect(screen.locator(".leader__unit")).to_have_count(5)
+            result = screen.evaluate(MEASURE)
+            failures += [f"{width}×{height}: {p}" for p in result["problems"]]
+            if result["smallest"] < 0.025 * height - 0.5:
+                failures.append(f"{width}×{height}: {result['smallest']}px text")
+            screenshot(screen, f"ceremony-vi-{width}x{height}-leaders-five-tied")
+        finally:
+            ctx.close()
+    assert not failures, "\n".join(failures)

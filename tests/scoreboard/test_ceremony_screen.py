@@ -108,7 +108,7 @@ def test_an_incomplete_cluster_leader_is_never_revealed_as_classified(client, ca
     set_lines(unit("XL"), campaign, {"1.1": (8, ScoreState.APPROVED), "1.2": (None, ScoreState.SUBMITTED)})
     token, units = frozen_hall(campaign, admin)
     leaders = screen_at(client, campaign, admin, token, units + 2)  # Cụm thi đua số 2
-    card = leaders.split("Ban Tổ chức Huyện ủy Xuân Lộc")[1].split("</div>")[0]
+    card = leaders.split('class="leader__unit">Ban Tổ chức Huyện ủy Xuân Lộc')[1].split("</div>")[0]
     assert "chưa đủ điều kiện xếp loại" in card
     assert "Không hoàn thành" not in leaders and "Hoàn thành" not in card
     ranks = screen_at(client, campaign, admin, token, units)
