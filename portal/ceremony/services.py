@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from portal import live
 from portal.access import Action, ensure
 from portal.audit.services import append
-from portal.ceremony.stages import reveal_stages
+from portal.ceremony.stages import AwardPage, award_pages, reveal_stages
 from portal.extensions import db
 from portal.models import Campaign, DisplayLink, ScoreboardState, User, utcnow
+from portal.nominations.services import awarded
 from portal.scoreboard.services import incomplete_units, standings_rows
 from portal.workflow import WorkflowError
 
@@ -71,9 +72,15 @@ def step_reveal(campaign: Campaign, admin: User, delta: int) -> list[dict]:
     state = state_for_update(campaign)
     if state.frozen_at is None:
         raise WorkflowError(_("Freeze the scoreboard before the reveal."))
-    state.reveal_step = max(0, min(state.reveal_step + delta, reveal_stages(state.frozen_standings)))
+    last = reveal_stages(state.frozen_standings, len(award_screen_pages(campaign)))
+    state.reveal_step = max(0, min(state.reveal_step + delta, last))
     _changed("reveal", campaign, admin, {"step": state.reveal_step})
     return incomplete_units(state.frozen_standings)
+
+
+def award_screen_pages(campaign: Campaign) -> list[AwardPage]:
+    """The awards stage's pages: the campaign's award list (decisions recorded), a few nominees a page."""
+    return award_pages(awarded(campaign))
 
 
 def create_display_link(campaign: Campaign, admin: User, label: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -17,11 +18,11 @@ from portal.actions import perform
 from portal.campaign.services import current_campaign_or_404
 from portal.ceremony import services
 from portal.ceremony.forms import ReopenForm
-from portal.ceremony.stages import reveal_stages, stage_for
+from portal.ceremony.stages import reveal_stages, stage_for, unit_name
 from portal.extensions import db
+from portal.labels import label
 from portal.locking import reopen_campaign
-from portal.models import Campaign, CampaignState, DisplayLink, Role
-from portal.nominations.services import awarded
+from portal.models import AwardLevel, Campaign, CampaignState, DisplayLink, Role
 from portal.parsing import parse_int, positive_int
 from portal.scoreboard.services import incomplete_units, read_state, visible_rows
 
@@ -29,6 +30,20 @@ from portal.scoreboard.services import incomplete_units, read_state, visible_row
 bp = Blueprint("ceremony", __name__)
 admin_only = roles_required(Role.ADMIN)
 REVEAL_MOVES = {"next": 1, "back": -1, "reset": -10**6}
+
+# The award page's subtitle: the level of the award and whom it goes to, as the hall hears it.
+AWARD_LEVELS = {AwardLevel.SECTOR: _l("Sector-level award"), AwardLevel.PROVINCE: _l("Provincial-level award"),
+                AwardLevel.CENTRAL: _l("Central-level award")}
+
+
+@bp.app_template_filter("ceremony_unit_name")
+def ceremony_unit_name(row: dict) -> str:
+    return unit_name(row)
+
+
+@bp.app_template_filter("award_heading")
+def award_heading(award) -> str:
+    return f"{AWARD_LEVELS[award.level]} · {label(award.nominee)}"
 
 
 def _link_and_campaign(token: str):
@@ -45,9 +60,8 @@ def stage_context(campaign) -> dict:
     state = read_state(campaign)
     rows = visible_rows(campaign, live_view=False, state=state)
     frozen = state.frozen_at is not None
-    stage = stage_for(rows, state.reveal_step, frozen)
-    return {"campaign": campaign, "stage": stage, "frozen": frozen, "version": live.current(live.SCOREBOARD),
-            "awards": awarded(campaign) if stage.kind == "awards" else []}
+    stage = stage_for(rows, state.reveal_step, frozen, services.award_screen_pages(campaign) if frozen else None)
+    return {"campaign": campaign, "stage": stage, "frozen": frozen, "version": live.current(live.SCOREBOARD)}
 
 
 @bp.get("/display/<token>")
@@ -82,8 +96,9 @@ def control():
 def _control_page(campaign, reopen_form: ReopenForm, status: int = 200):
     state = read_state(campaign)
     rows = state.frozen_standings if state.frozen_at is not None else visible_rows(campaign, True, state)
-    stages = reveal_stages(state.frozen_standings) if state.frozen_standings else 0
-    stage = stage_for(state.frozen_standings or [], state.reveal_step, state.frozen_at is not None)
+    awards = services.award_screen_pages(campaign)
+    stages = reveal_stages(state.frozen_standings, len(awards)) if state.frozen_standings else 0
+    stage = stage_for(state.frozen_standings or [], state.reveal_step, state.frozen_at is not None, awards)
     return render_template("ceremony/control.html", campaign=campaign, state=state,
                            links=services.display_links(campaign), stages=stages, stage=stage,
                            incomplete=incomplete_units(rows or []), new_link=session.pop("new_display_link", None),
