@@ -5,6 +5,7 @@ day's year, and its name says that it uses the 2025 criteria set."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+import random
 from pathlib import Path
 
 from portal import clock
@@ -13,7 +14,7 @@ from portal.demo.documents import Letterheads
 from portal.demo.nominations import seed_nominations
 from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspaces
 from portal.extensions import db
-from portal.models import Campaign, CampaignState, Role, Unit, User
+from portal.models import Campaign, CampaignState, Classification, PastClassification, Role, Unit, User
 from portal.reference.importer import parse_directory, write_reference
 
 DATA_2025 = Path(__file__).resolve().parent.parent / "reference" / "data" / "2025"
@@ -24,7 +25,7 @@ CRITERIA_YEAR = 2025  # the year of the criteria set in DATA_2025
 def campaign_name(year: int) -> str:
     """The demo campaign's name; it says so when the year's criteria are those of another year."""
     name = f"Phong trào thi đua Ngành Tổ chức xây dựng Đảng năm {year}"
-    return name if year == CRITERIA_YEAR else f"{name} (trình diễn, theo bộ tiêu chí năm {CRITERIA_YEAR})"
+    return name if year == CRITERIA_YEAR else f"{name} (bộ tiêu chí {CRITERIA_YEAR})"
 THEME = (
     "Toàn Ngành Tổ chức XDĐ tiếp tục đoàn kết, chung sức, đồng lòng, vượt qua mọi khó khăn, thách thức, "
     "thực hiện tốt các nhiệm vụ chính trị được giao góp phần thực hiện thắng lợi nhiệm vụ Tổng kết "
@@ -78,5 +79,27 @@ def seed_demo(today: date | None = None) -> Campaign:
     letterheads = Letterheads(db.session.execute(db.select(Unit)).scalars().all(), campaign)
     seed_workspaces(campaign, today, letterheads)
     seed_scored_units(campaign, today, letterheads)
+    seed_past_classifications(campaign.year)
     seed_nominations(campaign, today, letterheads)
     return campaign
+
+
+# Earlier years' classifications, as the board would import them (``flask import-classifications``):
+# the history pages and the award rules that look back ("two consecutive years excellent") have
+# something to show. Mostly good, some excellent, now and then only completed.
+PAST_YEARS = 3
+PAST_CHOICES = [Classification.EXCELLENT] * 3 + [Classification.GOOD] * 5 + [Classification.COMPLETED]
+
+
+def seed_past_classifications(year: int) -> None:
+    units = db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None)).order_by(Unit.code)).scalars()
+    for unit in units:
+        rng = random.Random(f"past {unit.code}")
+        for past in range(year - PAST_YEARS, year):
+            if unit.valid_from and unit.valid_from.year > past:
+                continue  # the unit did not exist yet
+            exists = db.session.execute(db.select(PastClassification.id).where(
+                PastClassification.unit_id == unit.id, PastClassification.year == past)).first()
+            if not exists:
+                db.session.add(PastClassification(unit_id=unit.id, year=past, classification=rng.choice(PAST_CHOICES)))
+    db.session.commit()
