@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
+from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -327,3 +328,49 @@ class Letterheads:
         if self.board is not None:
             return self.issuer(self.board)
         return Issuer("", self.province_organ, self.place, symbol_of(self.province_organ))
+
+
+def conference_png(organ: str, title: str, year: int, seed) -> bytes:
+    """A drawn "photo" of a unit's conference: the stage backdrop with the organ's name (from the units
+    data) and the conference's title, the presidium, the hall seen from behind."""
+    rng = random.Random(seed)
+    w, h = 960, 600
+    img = Image.new("RGB", (w, h), (236, 230, 218))
+    d = ImageDraw.Draw(img)
+    # stage backdrop
+    d.rectangle([0, 0, w, 330], fill=(168, 22, 30))
+    d.rectangle([0, 330, w, 346], fill=(120, 14, 20))
+    bold = ImageFont.truetype(str(FONTS / "DejaVuSerif-Bold.ttf"), 26)
+    small = ImageFont.truetype(str(FONTS / "DejaVuSerif-Bold.ttf"), 20)
+    star = [(120, 60), (131, 94), (167, 94), (138, 115), (149, 150), (120, 128), (91, 150), (102, 115), (73, 94), (109, 94)]
+    d.polygon(star, fill=(250, 214, 60))
+    d.text((w // 2 + 40, 70), organ.upper(), font=small, fill=(250, 214, 60), anchor="mm")
+    y = 130
+    for line in _wrap(d, title.upper(), bold, w - 260)[:4]:
+        d.text((w // 2 + 40, y), line, font=bold, fill=(250, 230, 120), anchor="mm")
+        y += 40
+    d.text((w // 2 + 40, y + 20), f"Năm {year}", font=small, fill=(250, 214, 60), anchor="mm")
+    # presidium table and people
+    d.rectangle([140, 360, w - 140, 420], fill=(30, 60, 130))
+    for x in range(180, w - 160, 90):
+        d.ellipse([x, 318, x + 34, 352], fill=(80 + rng.randint(0, 40), 55, 40))
+        d.rectangle([x - 6, 350, x + 40, 362], fill=(245, 245, 245))
+    # audience rows, seen from behind
+    for row in range(3):
+        for x in range(30 + (row % 2) * 25, w - 30, 52):
+            y0 = 450 + row * 48
+            d.rectangle([x, y0 + 24, x + 44, y0 + 60], fill=rng.choice([(245, 245, 245), (225, 232, 240), (60, 70, 90)]))
+            d.ellipse([x + 8, y0, x + 36, y0 + 28], fill=(30 + rng.randint(0, 25),) * 3)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+def _wrap(d, text: str, font, width: int) -> list[str]:
+    words, lines, cur = text.split(), [], ""
+    for word in words:
+        t = f"{cur} {word}".strip()
+        if d.textlength(t, font=font) <= width:
+            cur = t
+        else:
+            lines.append(cur)
+            cur = word
+    return lines + [cur]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +11,7 @@ from decimal import Decimal
 from flask import current_app
 
 from portal import workflow
-from portal.demo.documents import Document, Letterheads, evidence_document, render_pdfs
+from portal.demo.documents import Document, Letterheads, conference_png, evidence_document, render_pdfs
 from portal.evidence.services import Upload, add_files
 from portal.extensions import db
 from portal.models import (
@@ -63,20 +61,6 @@ PLANS = {
     "XL": {"registration": RegistrationState.RETURNED, "scored": 0.3, "submitted": 0.0, "approved": 0.0, "returned": 0},
     "DU-CA": {"registration": RegistrationState.DRAFT, "scored": 0.15, "submitted": 0.0, "approved": 0.0, "returned": 0},
 }
-
-
-def demo_png(seed: int) -> bytes:
-    """A small photo-like PNG (colour bands), different per seed."""
-    rng = random.Random(seed)
-    width, height = 48, 32
-    colours = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(4)]
-    rows = b"".join(b"\x00" + b"".join(bytes(colours[(x // 12) % 4]) for x in range(width)) for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 DEMO_PASSWORD = "thidua2025"  # the README's demo password, for the extra officers too
@@ -258,7 +242,8 @@ def _attach(paper: _Paper, pdf: bytes, officer, store, today, rng, unit, letterh
     criterion, issuer, year = line.criterion, letterheads.issuer(unit), letterheads.year
     uploads = [Upload(io.BytesIO(pdf), paper.file_name)]
     if index % 4 == 0:
-        uploads.append(Upload(io.BytesIO(demo_png(index)), f"Ảnh hội nghị {criterion.code}.png"))
+        picture = conference_png(issuer.organ, f"Hội nghị triển khai: {criterion.title}", year, f"{unit.code} {index}")
+        uploads.append(Upload(io.BytesIO(picture), f"Ảnh hội nghị {criterion.code}.png"))
     add_files(line, officer, uploads, store, 10**7, today)
     if index % 3 == 0:
         kind, name = rng.choice(DOCUMENT_KINDS)
