@@ -346,7 +346,10 @@ def conference_png(organ: str, title: str, year: int, seed) -> bytes:
     d.polygon(star, fill=(250, 214, 60))
     d.text((w // 2 + 40, 70), organ.upper(), font=small, fill=(250, 214, 60), anchor="mm")
     y = 130
-    for line in _wrap(d, title.upper(), bold, w - 260)[:4]:
+    lines = _wrap(d, title.upper(), bold, w - 260)
+    if len(lines) > 4:  # a long title: four lines, the last one ending in an ellipsis
+        lines = lines[:3] + [" ".join(lines[3].split()[:-1]) + " …"]
+    for line in lines:
         d.text((w // 2 + 40, y), line, font=bold, fill=(250, 230, 120), anchor="mm")
         y += 40
     d.text((w // 2 + 40, y + 20), f"Năm {year}", font=small, fill=(250, 214, 60), anchor="mm")
