@@ -1,21 +1,76 @@
+import io
+import os
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
 from sqlalchemy import func
 
-from portal.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal import clock
+from portal.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from portal.extensions import db
-from portal.models import Campaign, CampaignState, Role, Unit, User
+from portal.models import Campaign, CampaignState, Evidence, Nomination, ProgressNote, Role, Unit, User
+from portal.scoreboard.services import standings_rows
+from portal.uploads.detect import detect_type
 
 
-def test_seed_demo_loads_the_2025_campaign_and_accounts(runner, app):
+def _pdf_text(path) -> str:
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
+
+
+def test_seed_demo_loads_this_years_campaign_with_the_2025_criteria_and_accounts(runner, app):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     campaign = db.session.execute(db.select(Campaign)).scalar_one()
-    assert campaign.year == 2025 and campaign.is_current and campaign.state is CampaignState.OPEN
+    year = clock.today().year
+    assert campaign.year == year and campaign.is_current and campaign.state is CampaignState.OPEN
+    assert str(year) in campaign.name
+    assert year == 2025 or campaign.name.endswith("(bộ tiêu chí 2025)")  # it says whose criteria it uses
     assert "Nghị quyết 18" in campaign.theme
     assert db.session.scalar(db.select(func.count()).select_from(Unit)) == 16
     roles = set(db.session.execute(db.select(User.role)).scalars())
     assert roles == set(Role)
     officer = db.session.execute(db.select(User).where(User.username == "bienhoa")).scalar_one()
     assert officer.unit.code == "BH" and officer.check_password(DEMO_PASSWORD)
+
+
+def _next(month: int, day: int) -> date:
+    """The next such day from the real today: the services check deadlines against the real clock, so
+    the demo can be loaded "on" a later day, not an earlier one."""
+    real = clock.today()
+    candidate = date(real.year, month, day)
+    return candidate if candidate >= real else date(real.year + 1, month, day)
+
+
+@pytest.mark.parametrize("month_day", [(12, 10), (1, 8), (6, 15)])  # late in the year, early, the middle
+def test_the_demo_campaign_takes_the_year_its_dates_fall_in(app, month_day):
+    today = _next(*month_day)
+    campaign = seed_demo(today)
+    assert campaign.year == today.year
+    assert campaign.registration_deadline >= today and campaign.registration_deadline.year == campaign.year
+    # the year's results are reported and celebrated within it or early the next year
+    assert campaign.reporting_deadline > campaign.registration_deadline
+    assert campaign.ceremony_date <= date(campaign.year + 1, 3, 31)
+    history = [*db.session.execute(db.select(ProgressNote.note_date)).scalars(),
+               *db.session.execute(db.select(Evidence.doc_date).where(Evidence.doc_date.is_not(None))).scalars()]
+    assert history and all(day.year == campaign.year and day <= today for day in history)
+
+
+def test_every_reviewed_unit_has_its_own_total_in_every_task_group(runner, app):
+    runner.invoke(args=["seed-demo"])
+    campaign = db.session.execute(db.select(Campaign)).scalar_one()
+    reviewed = [row for row in standings_rows(campaign) if row["complete"]]
+    assert len(reviewed) >= 8
+    for position in range(len(reviewed[0]["groups"])):
+        totals = [row["groups"][position]["approved"] for row in reviewed]
+        assert len(set(totals)) == len(totals), totals
+    assert len({row["total"] for row in reviewed}) == len(reviewed)
+    classes = [row["classification"] for row in reviewed]
+    # a plausible year: a few excellent, most good, one or two only completed
+    assert 1 <= classes.count("excellent") <= 4 and classes.count("good") > len(classes) / 2
+    assert 1 <= classes.count("completed") <= 2
 
 
 def test_seed_demo_if_empty_does_nothing_the_second_time(runner, app):
@@ -36,9 +91,7 @@ def test_each_demo_account_signs_in(runner, client, app):
 
 
 def test_demo_workspaces_are_lived_in(runner, app):
-    import os
-
-    from portal.models import Evidence, ProgressNote, Registration, RegistrationState, ScoreLine, ScoreState
+    from portal.models import Registration, RegistrationState, ScoreLine, ScoreState
 
     runner.invoke(args=["seed-demo"])
     states = set(db.session.execute(db.select(ScoreLine.state).where(ScoreLine.self_score.is_not(None))).scalars())
@@ -53,9 +106,56 @@ def test_demo_workspaces_are_lived_in(runner, app):
     assert all(line.review_comment for line in returned)
 
 
-def test_demo_nominations_in_every_state(runner, app):
-    from portal.models import Nomination, NominationState
+def test_demo_has_earlier_years_classifications_where_the_units_existed(runner, app):
+    from portal.models import PastClassification
+
+    runner.invoke(args=["seed-demo"])
+    campaign = db.session.execute(db.select(Campaign)).scalar_one()
+    past = db.session.execute(db.select(PastClassification)).scalars().all()
+    assert past and all(row.year < campaign.year for row in past)
+    assert all(db.session.get(Unit, row.unit_id).valid_from.year <= row.year for row in past)
+    if campaign.year > 2025:  # the units data starts in 2025
+        assert {row.year for row in past} >= {campaign.year - 1}
+
+
+def test_demo_evidence_files_are_party_documents_from_the_units_data(runner, app):
+    runner.invoke(args=["seed-demo"])
+    files = db.session.execute(db.select(Evidence).where(Evidence.content_type == "application/pdf")).scalars().all()
+    assert len(files) > 20
+    numbers = set()
+    for evidence in files:
+        path = os.path.join(app.config["UPLOAD_DIR"], evidence.stored_name)
+        with open(path, "rb") as f:
+            data = f.read()
+        detected = detect_type(io.BytesIO(data), evidence.original_name)  # the upload checks take it as a PDF
+        assert detected is not None and detected.key == "pdf"
+        assert len(data) <= app.config["MAX_FILE_SIZE"] and len(data) < 200_000
+        text = _pdf_text(path)
+        unit = db.session.get(Unit, evidence.unit_id)
+        assert unit.name.upper() in " ".join(text.split())  # the organ's name, from the units data
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+        assert "ngày" in text and f"năm {db.session.get(Campaign, evidence.campaign_id).year}" in text
+        assert any(kind in text for kind in ("KẾ HOẠCH", "BÁO CÁO", "CHƯƠNG TRÌNH"))
+        number = next(line for line in text.splitlines() if line.startswith("Số "))
+        numbers.add(number)
+    assert len(numbers) == len(files)  # every document has its own number and symbol
+    assert any("-KH/BTCTU" in number for number in numbers) and any("/BTCHU" in number for number in numbers)
+
+
+def test_demo_nominations_in_every_state_each_with_its_own_achievements(runner, app):
+    from portal.models import NominationDocument, NominationState
 
     runner.invoke(args=["seed-demo"])
     states = set(db.session.execute(db.select(Nomination.state)).scalars())
     assert states == set(NominationState)
+    nominations = db.session.execute(db.select(Nomination)).scalars().all()
+    achievements = [n.achievements for n in nominations]
+    assert len(set(achievements)) == len(achievements)
+    for nomination in nominations:
+        assert (nomination.nominee_name or nomination.unit.name) in nomination.achievements
+    documents = db.session.execute(db.select(NominationDocument)).scalars().all()
+    assert documents
+    for document in documents:
+        text = _pdf_text(os.path.join(app.config["UPLOAD_DIR"], document.stored_name))
+        nomination = db.session.get(Nomination, document.nomination_id)
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and nomination.award_type.name in " ".join(text.split())

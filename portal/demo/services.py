@@ -1,20 +1,31 @@
-"""Demo data: the 2025 campaign with the real units and criteria, and one account per role."""
+"""Demo data: a campaign with the real 2025 units, criteria and award types, and one account per role.
+
+Its deadlines follow the day the demo is loaded (so every feature can be tried), so it takes that
+day's year, and its name says that it uses the 2025 criteria set."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+import random
 from pathlib import Path
 
 from portal import clock
 from portal.accounts.services import create_user
+from portal.demo.documents import Letterheads
 from portal.demo.nominations import seed_nominations
 from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspaces
 from portal.extensions import db
-from portal.models import Campaign, CampaignState, Role, User
-from portal.reference.importer import import_directory
+from portal.models import Campaign, CampaignState, Classification, PastClassification, Role, Unit, User
+from portal.reference.importer import parse_directory, write_reference
 
 DATA_2025 = Path(__file__).resolve().parent.parent / "reference" / "data" / "2025"
 
-CAMPAIGN_NAME = "Phong trào thi đua Ngành Tổ chức xây dựng Đảng năm 2025"
+CRITERIA_YEAR = 2025  # the year of the criteria set in DATA_2025
+
+
+def campaign_name(year: int) -> str:
+    """The demo campaign's name; it says so when the year's criteria are those of another year."""
+    name = f"Phong trào thi đua Ngành Tổ chức xây dựng Đảng năm {year}"
+    return name if year == CRITERIA_YEAR else f"{name} (bộ tiêu chí {CRITERIA_YEAR})"
 THEME = (
     "Toàn Ngành Tổ chức XDĐ tiếp tục đoàn kết, chung sức, đồng lòng, vượt qua mọi khó khăn, thách thức, "
     "thực hiện tốt các nhiệm vụ chính trị được giao góp phần thực hiện thắng lợi nhiệm vụ Tổng kết "
@@ -43,13 +54,16 @@ def database_is_empty() -> bool:
 
 
 def seed_demo(today: date | None = None) -> Campaign:
-    """Load the demo; deadlines are set from ``today`` so the demo campaign is always open."""
+    """Load the demo; deadlines are set from ``today`` so the demo campaign is always open, and the
+    campaign is ``today``'s year: registration and reporting close within it or early the next year,
+    as a year's results are reported and celebrated."""
     today = today or clock.today()
-    import_directory(DATA_2025, 2025)
-    campaign = db.session.execute(db.select(Campaign).where(Campaign.year == 2025)).scalar_one()
+    year = today.year
+    write_reference(parse_directory(DATA_2025, CRITERIA_YEAR), year)
+    campaign = db.session.execute(db.select(Campaign).where(Campaign.year == year)).scalar_one()
     for other in db.session.execute(db.select(Campaign).where(Campaign.id != campaign.id)).scalars():
         other.is_current = False
-    campaign.name = CAMPAIGN_NAME
+    campaign.name = campaign_name(year)
     campaign.theme = THEME
     campaign.state = CampaignState.OPEN
     campaign.is_current = True
@@ -62,7 +76,30 @@ def seed_demo(today: date | None = None) -> Campaign:
         if username not in existing:
             create_user(username, full_name, role, DEMO_PASSWORD, unit_code)
     db.session.commit()
-    seed_workspaces(campaign, today)
-    seed_scored_units(campaign, today)
-    seed_nominations(campaign, today)
+    letterheads = Letterheads(db.session.execute(db.select(Unit)).scalars().all(), campaign)
+    seed_workspaces(campaign, today, letterheads)
+    seed_scored_units(campaign, today, letterheads)
+    seed_past_classifications(campaign.year)
+    seed_nominations(campaign, today, letterheads)
     return campaign
+
+
+# Earlier years' classifications, as the board would import them (``flask import-classifications``):
+# the history pages and the award rules that look back ("two consecutive years excellent") have
+# something to show. Mostly good, some excellent, now and then only completed.
+PAST_YEARS = 3
+PAST_CHOICES = [Classification.EXCELLENT] * 3 + [Classification.GOOD] * 5 + [Classification.COMPLETED]
+
+
+def seed_past_classifications(year: int) -> None:
+    units = db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None)).order_by(Unit.code)).scalars()
+    for unit in units:
+        rng = random.Random(f"past {unit.code}")
+        for past in range(year - PAST_YEARS, year):
+            if unit.valid_from and unit.valid_from.year > past:
+                continue  # the unit did not exist yet
+            exists = db.session.execute(db.select(PastClassification.id).where(
+                PastClassification.unit_id == unit.id, PastClassification.year == past)).first()
+            if not exists:
+                db.session.add(PastClassification(unit_id=unit.id, year=past, classification=rng.choice(PAST_CHOICES)))
+    db.session.commit()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import random
-import struct
-import zlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
 
 from portal import workflow
+from portal.demo.documents import Document, Letterheads, conference_png, evidence_document, render_pdfs
 from portal.evidence.services import Upload, add_files
 from portal.extensions import db
 from portal.models import (
@@ -51,7 +51,7 @@ NOTES = [
     "Hoàn thành khoảng 60% khối lượng công việc; đang tổng hợp số liệu.",
     "Đã báo cáo kết quả với Ban Thường vụ; tiếp tục theo dõi, đôn đốc cơ sở.",
 ]
-ISSUERS = ["Ban Tổ chức Thành ủy", "Ban Thường vụ Huyện ủy", "Ban Tổ chức Tỉnh ủy"]
+DOCUMENT_KINDS = [("KH", "Kế hoạch"), ("BC", "Báo cáo"), ("CTr", "Chương trình")]
 
 # unit code → how far its year has gone
 PLANS = {
@@ -63,72 +63,79 @@ PLANS = {
 }
 
 
-def demo_pdf(title: str) -> bytes:
-    """A one-page PDF whose text is the (ASCII-folded) title."""
-    text = title.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
-    stream = f"BT /F1 14 Tf 60 780 Td ({text[:80]}) Tj ET".encode()
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
-        b"<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\nendstream",
-        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def demo_png(seed: int) -> bytes:
-    """A small photo-like PNG (colour bands), different per seed."""
-    rng = random.Random(seed)
-    width, height = 48, 32
-    colours = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(4)]
-    rows = b"".join(b"\x00" + b"".join(bytes(colours[(x // 12) % 4]) for x in range(width)) for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
 DEMO_PASSWORD = "thidua2025"  # the README's demo password, for the extra officers too
 
 
-def seed_scored_units(campaign: Campaign, today: date) -> None:
-    """Every other ranked unit gets a reviewed scorecard, so the demo scoreboard is full; two units
-    end up with exactly the same scores, so it shows a tie."""
+# How strong each fully reviewed unit's year was (share of the points): a few excellent, most good,
+# one or two only completed, so the ranking and the classifications look like a real year's.
+STRENGTHS = [0.96, 0.93, 0.91, 0.87, 0.84, 0.81, 0.78, 0.75, 0.72, 0.66, 0.6]
+
+
+def _quarter(value: Decimal) -> Decimal:
+    return (value * 4).to_integral_value() / 4
+
+
+def _scores_for(rows, strength: float, rng: random.Random, taken: dict) -> dict:
+    """Self-scores near ``strength`` for every line, nudged until each task group's total differs from
+    every other reviewed unit's total in that group (``taken``: group code → totals already used)."""
+    scores = {}
+    for row in rows:
+        criterion = row.criterion
+        if criterion.kind is CriterionKind.ITEM:
+            fraction = min(1.0, max(0.3, rng.gauss(strength, 0.08)))
+            scores[row.criterion.id] = _quarter(criterion.max_points * Decimal(str(round(fraction, 3))))
+        elif criterion.kind is CriterionKind.BONUS:
+            scores[row.criterion.id] = Decimal(rng.choice([0, 0.5, 1])) * (1 if strength > 0.8 else 0) if criterion.max_points >= 1 else Decimal(0)
+        else:
+            scores[row.criterion.id] = Decimal(rng.choice([0, 0, 0, 1])) if criterion.max_points >= 1 and strength < 0.8 else Decimal(0)
+    groups: dict = {}
+    for row in rows:
+        if row.criterion.kind is CriterionKind.ITEM and row.criterion.parent is not None:
+            groups.setdefault(row.criterion.parent.code, []).append(row)
+    for code, members in groups.items():
+        used = taken.setdefault(code, set())
+        step = Decimal("-0.25") if strength > 0.5 else Decimal("0.25")
+        index = 0
+        while sum(scores[r.criterion.id] for r in members) in used and index < 200:
+            row = members[index % len(members)]
+            candidate = scores[row.criterion.id] + step
+            if 0 <= candidate <= row.criterion.max_points:
+                scores[row.criterion.id] = candidate
+            index += 1
+        used.add(sum(scores[r.criterion.id] for r in members))
+    return scores
+
+
+def seed_scored_units(campaign: Campaign, today: date, letterheads: Letterheads) -> None:
+    """Every other ranked unit gets a reviewed scorecard, so the demo scoreboard is full; no two of them
+    have the same total in any task group."""
     reviewer = db.session.execute(db.select(User).where(User.role == Role.REVIEWER).order_by(User.id)).scalars().first()
     units = db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None), Unit.code.not_in(list(PLANS)))
                                .order_by(Unit.code)).scalars().all()
+    strengths = STRENGTHS[:]
+    random.Random(campaign.year).shuffle(strengths)
+    taken: dict = {}
     for index, unit in enumerate(units):
         officer = db.session.execute(db.select(User).where(User.unit_id == unit.id)).scalars().first()
         actor = officer or create_user(f"demo-{unit.code.lower()}", f"Cán bộ {unit.short_name}", Role.UNIT_OFFICER,
                                        DEMO_PASSWORD, unit.code)
-        rng = random.Random("tie" if index in (1, 2) else unit.code)  # units 1 and 2 tie
+        rng = random.Random(unit.code)
         ensure_workspace(unit, campaign)
         card = build_scorecard(unit, campaign)
         if any(row.line.state is not ScoreState.DRAFT for row in card.rows):
             continue  # already seeded
+        issuer = letterheads.issuer(unit)
+        scores = _scores_for(card.rows, strengths[index % len(strengths)], rng, taken)
         for row in card.rows:
             line, criterion = row.line, row.criterion
-            if criterion.kind is CriterionKind.ITEM:
-                fraction = rng.choice([1, 1, 0.875, 0.75, 0.5])
-                line.self_score = (criterion.max_points * Decimal(str(fraction)) * 4).to_integral_value() / 4
-            else:
-                line.self_score = Decimal(rng.choice([0, 0, 1])) if criterion.max_points >= 1 else Decimal(0)
-            line.explanation = "Kết quả theo báo cáo tổng kết năm của đơn vị." if line.self_score else ""
+            line.self_score = scores[criterion.id]
+            line.explanation = _explanation(criterion, rng) if line.self_score else ""
             if line.self_score and criterion.evidence_required:
+                kind, name = rng.choice(DOCUMENT_KINDS)
                 db.session.add(Evidence(campaign_id=campaign.id, unit_id=unit.id, criterion_id=criterion.id,
-                                        doc_number=f"{rng.randint(10, 300)}-BC/BTC", doc_date=today - timedelta(days=30),
-                                        doc_issuer=f"Ban Tổ chức {unit.short_name}", title="Báo cáo kết quả thực hiện",
+                                        doc_number=f"{letterheads.numbers.next(issuer)}-{kind}/{issuer.symbol}",
+                                        doc_date=_in_year(today - timedelta(days=rng.randint(20, 200)), campaign.year),
+                                        doc_issuer=issuer.organ, title=f"{name} về {_lower_first(criterion.title)}"[:200],
                                         uploaded_by_id=actor.id))
             db.session.flush()
             line.submitted_at = utcnow() - timedelta(days=20)
@@ -137,7 +144,27 @@ def seed_scored_units(campaign: Campaign, today: date) -> None:
     db.session.commit()
 
 
-def seed_workspaces(campaign: Campaign, today: date) -> None:
+EXPLANATIONS = [
+    "Hoàn thành {share} chỉ tiêu đăng ký; có báo cáo kết quả, số liệu kèm theo.",
+    "Đạt {share} khối lượng công việc theo kế hoạch; đúng tiến độ, được cấp ủy đánh giá cao.",
+    "Kết quả đạt {share} so với chỉ tiêu; còn một số nội dung chuyển sang quý sau.",
+]
+
+
+def _explanation(criterion, rng: random.Random) -> str:
+    return rng.choice(EXPLANATIONS).format(share=f"{rng.randint(82, 100)}%")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _in_year(day: date, year: int) -> date:
+    """Document dates stay inside the campaign's year (a demo loaded in January has none from before)."""
+    return max(day, date(year, 1, 5))
+
+
+def seed_workspaces(campaign: Campaign, today: date, letterheads: Letterheads) -> None:
     reviewer = db.session.execute(db.select(User).where(User.role == Role.REVIEWER).order_by(User.id)).scalars().first()
     store = FileStore(current_app.config["UPLOAD_DIR"])
     for code, plan in PLANS.items():
@@ -146,11 +173,11 @@ def seed_workspaces(campaign: Campaign, today: date) -> None:
             db.select(User).where(User.unit_id == (unit.id if unit else None))).scalars().first()
         if unit is None or officer is None:
             continue
-        _seed_unit(unit, officer, reviewer, campaign, plan, store, today, random.Random(code))
+        _seed_unit(unit, officer, reviewer, campaign, plan, store, today, random.Random(code), letterheads)
     db.session.commit()
 
 
-def _seed_unit(unit, officer, reviewer, campaign, plan, store, today, rng) -> None:
+def _seed_unit(unit, officer, reviewer, campaign, plan, store, today, rng, letterheads) -> None:
     registration = ensure_workspace(unit, campaign)
     if db.session.scalar(db.select(db.func.count(Evidence.id)).where(Evidence.unit_id == unit.id)):
         return  # already seeded
@@ -161,7 +188,8 @@ def _seed_unit(unit, officer, reviewer, campaign, plan, store, today, rng) -> No
         commitment.target_text, commitment.target_value, commitment.target_unit = text, number, measure
         commitment.updated_by_id = officer.id
         for days, note in zip((120, 60, 14), NOTES[: rng.randint(1, 3)]):
-            db.session.add(ProgressNote(commitment=commitment, unit_id=unit.id, note_date=today - timedelta(days=days),
+            db.session.add(ProgressNote(commitment=commitment, unit_id=unit.id,
+                                        note_date=_in_year(today - timedelta(days=days), campaign.year),
                                         text=note, author_id=officer.id))
     _advance_registration(registration, plan["registration"], officer, reviewer)
     db.session.flush()
@@ -169,6 +197,7 @@ def _seed_unit(unit, officer, reviewer, campaign, plan, store, today, rng) -> No
     card = build_scorecard(unit, campaign)
     rows = [r for r in card.rows if r.criterion.kind is not CriterionKind.DEDUCTION]
     scored = rows[: round(len(rows) * plan["scored"])]
+    papers = []
     for index, row in enumerate(scored):
         line, criterion = row.line, row.criterion
         fraction = rng.choice([1, 1, 0.9375, 0.875, 0.75])
@@ -180,22 +209,48 @@ def _seed_unit(unit, officer, reviewer, campaign, plan, store, today, rng) -> No
                             f"Kết quả đạt {fraction:.0%} chỉ tiêu đăng ký; minh chứng kèm theo.") if score else ""
         line.updated_by_id = officer.id
         if criterion.evidence_required and (criterion.kind is CriterionKind.ITEM or score):
-            _attach(line, officer, store, today, rng, index)
+            papers.append(_paper(line, today, rng, index, unit, letterheads))
+    for paper, pdf in zip(papers, render_pdfs([paper.document for paper in papers])):
+        _attach(paper, pdf, officer, store, today, rng, unit, letterheads)
     db.session.flush()
     _advance_lines(scored, plan, officer, reviewer, rng)
 
 
-def _attach(line: ScoreLine, officer, store, today, rng, index) -> None:
-    criterion = line.criterion
-    number = f"{rng.randint(10, 480)}-{rng.choice(['KH', 'BC', 'QĐ', 'CTr'])}/BTC"
-    uploads = [Upload(io.BytesIO(demo_pdf(f"{number} {criterion.code} Bao cao ket qua")), f"{number.replace('/', '-')} Báo cáo kết quả {criterion.code}.pdf")]
+@dataclass
+class _Paper:
+    """A generated evidence document waiting for its line (all of a unit's are drawn at once)."""
+    line: ScoreLine
+    index: int
+    file_name: str
+    document: Document
+
+
+def _paper(line: ScoreLine, today, rng, index, unit, letterheads: Letterheads) -> _Paper:
+    """A plan, report or programme of the unit about the line's criterion, with its own number."""
+    criterion, issuer, year = line.criterion, letterheads.issuer(unit), letterheads.year
+    kind, name = rng.choice(DOCUMENT_KINDS)
+    number = letterheads.numbers.next(issuer)
+    day = _in_year(today - timedelta(days=rng.randint(20, 200)), year)
+    document = evidence_document(issuer, letterheads.province_organ, criterion.title, year, kind, number, day, rng)
+    return _Paper(line, index, f"{number}-{kind}-{issuer.symbol} {name} {criterion.code}.pdf", document)
+
+
+def _attach(paper: _Paper, pdf: bytes, officer, store, today, rng, unit, letterheads: Letterheads) -> None:
+    """The document's file and, now and then, a photo; every third line also gets a document
+    reference without a file."""
+    line, index = paper.line, paper.index
+    criterion, issuer, year = line.criterion, letterheads.issuer(unit), letterheads.year
+    uploads = [Upload(io.BytesIO(pdf), paper.file_name)]
     if index % 4 == 0:
-        uploads.append(Upload(io.BytesIO(demo_png(index)), f"Ảnh hội nghị {criterion.code}.png"))
+        picture = conference_png(issuer.organ, f"Hội nghị triển khai: {criterion.title}", year, f"{unit.code} {index}")
+        uploads.append(Upload(io.BytesIO(picture), f"Ảnh hội nghị {criterion.code}.png"))
     add_files(line, officer, uploads, store, 10**7, today)
     if index % 3 == 0:
+        kind, name = rng.choice(DOCUMENT_KINDS)
         db.session.add(Evidence(campaign_id=line.campaign_id, unit_id=line.unit_id, criterion_id=line.criterion_id,
-                                doc_number=number, doc_date=today - timedelta(days=rng.randint(20, 200)),
-                                doc_issuer=rng.choice(ISSUERS), title=f"Văn bản về {criterion.title[:80].lower()}",
+                                doc_number=f"{letterheads.numbers.next(issuer)}-{kind}/{issuer.symbol}",
+                                doc_date=_in_year(today - timedelta(days=rng.randint(20, 200)), year),
+                                doc_issuer=issuer.organ, title=f"{name} về {_lower_first(criterion.title)}"[:200],
                                 uploaded_by_id=officer.id))
 
 
