@@ -20,6 +20,7 @@ ALLOWED_FILES = {
     "portal/demo/services.py": "demo data (the 2025 campaign's theme)",
     "portal/demo/workspace.py": "demo data (evidence issuers, criteria titles)",
     "portal/demo/nominations.py": "demo data (award codes, decisions, positions)",
+    "portal/demo/documents.py": "demo documents: examples in comments (the names come from the units data)",
     "portal/awards/services.py": "a docstring's example of a nominee label",
 }
 # Known literals in shared strings (English source → Vietnamese catalog) that name the provincial board as
