@@ -152,8 +152,9 @@ KIND_LABELS = {
     "user": _l("Account"),
 }
 
+# The same words as the unit's side shows for the same state (LABELS above).
 QUEUE_STATE_LABELS = {
-    "submitted": _l("Waiting for review"),
+    "submitted": pgettext("item state", "Submitted"),
     "forwarded": _l("Forwarded to the council"),
     "rejected": pgettext("item state", "Rejected"),
     "awarded": pgettext("item state", "Awarded"),

@@ -101,3 +101,16 @@ def test_the_scoreboards_spreadsheet_headers_are_readable(client, login_as, camp
         assert len(groups) == 6 and not any("(/" in h or ".00" in h for h in headers), headers
         group = db.session.execute(db.select(Criterion).where(Criterion.code == "1")).scalar_one()
         assert groups[0].startswith(f"1. {group.title} {words}")
+
+
+def test_the_queue_and_the_unit_name_each_state_alike(app):
+    """A reviewer's queue and an officer's workspace use one word for one state (a nomination's
+    "approved" is the council's, never in the reviewers' queue)."""
+    from portal.labels import QUEUE_STATE_LABELS, queue_state_label
+    from portal.models import NominationState, RegistrationState, ScoreState
+
+    with app.test_request_context("/"):
+        for state in QUEUE_STATE_LABELS:
+            same = [label(enum(state)) for enum in (ScoreState, RegistrationState, NominationState)
+                    if state in {s.value for s in enum} and not (enum is NominationState and state == "approved")]
+            assert all(queue_state_label(state) == word for word in same), (state, same)
