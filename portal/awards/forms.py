@@ -89,7 +89,7 @@ class AwardTypeForm(PortalForm):
         """The typed values as the model holds them (enums, numbers, a list of documents)."""
         values = {name: getattr(self, name).data for name in (
             "code", "name", *rules.RULE_FIELDS, "vote_threshold_percent", "required_documents")}
-        values["code"], values["name"] = values["code"].strip(), values["name"].strip()
+        values["code"], values["name"] = (values["code"] or "").strip(), (values["name"] or "").strip()
         for name, enum_cls in ENUMS.items():
             values[name] = next((k for k in enum_cls if k.value == getattr(self, name).data), None)
         return values
