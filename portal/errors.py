@@ -29,12 +29,15 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This action cannot be done this way.")),
     409: (_l("Changed meanwhile"), _l("This item was changed by someone else in the meantime. Reload the page.")),
     422: (_l("Cannot be saved"), _l("Check what you entered and try again.")),
-    413: (_l("Too large"), _l("The upload is larger than the allowed size.")),
+    413: (_l("Too large"), _l("The files are larger than the allowed size. Send smaller files or fewer at once.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (_l("Server error"), _l("Something went wrong on our side. The error has been logged.")),
     503: (_l("Temporarily unavailable"),
           _l("The portal cannot reach its database at the moment. Nothing was saved; try again in a few minutes.")),
 }
+
+# A form post without files that is too large is a text too long, not an upload.
+TEXT_TOO_LONG = _l("The text is too long to be saved. Shorten it and try again.")
 
 # Posts that need no signed-in session; a bad token there is a real CSRF failure.
 SESSIONLESS_POSTS = {"auth.login", "home.set_language"}
@@ -70,6 +73,10 @@ def _has_live_session() -> bool:
 def init_error_handlers(app: Flask) -> None:
     for status in MESSAGES:
         app.register_error_handler(status, lambda e, s=status: render_error(s))
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return render_error(413, None if request.mimetype == "multipart/form-data" else TEXT_TOO_LONG)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):

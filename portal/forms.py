@@ -7,8 +7,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import StopValidation
 from wtforms.widgets import HiddenInput, TextInput
 
+from portal.form_messages import TRANSLATIONS
 from portal.formatting import fmt_points
 from portal.parsing import has_control_characters, parse_decimal, parse_int
 
@@ -17,7 +19,12 @@ CONTROL_CHARACTERS = _l("Remove the invisible control characters from this text 
 
 class PortalForm(FlaskForm):
     """A form whose text fields refuse control characters (NUL, escape, …) with a message beside
-    the field; newline and tab are fine in multi-line fields."""
+    the field; newline and tab are fine in multi-line fields. WTForms' own messages come from the
+    portal's catalog (portal/form_messages.py), in the user's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return TRANSLATIONS
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -33,13 +40,14 @@ class PortalForm(FlaskForm):
 
 class LocalDecimalField(StringField):
     """A number that accepts the Vietnamese decimal comma ("12,5") as well as a point, in ASCII
-    digits; a text input, because a browser's number input refuses the comma."""
+    digits; a text input, because a browser's number input refuses the comma. Its message may show
+    an example as %(example)s, written in the user's language (12,5 or 12.5)."""
 
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.message = message or _l("Enter a number, for example 12,5.")
+        self.message = message or _l("Enter a number, for example %(example)s.")
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -47,7 +55,11 @@ class LocalDecimalField(StringField):
             try:
                 self.data = parse_decimal(valuelist[0])
             except ValueError:
-                raise ValueError(str(self.message)) from None
+                raise ValueError(str(self.message) % {"example": fmt_points(Decimal("12.5"))}) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: one message, not a range check of nothing after it
+            raise StopValidation()
 
     def _value(self):
         if self.raw_data:

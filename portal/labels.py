@@ -37,10 +37,10 @@ LABELS: dict[enum.Enum, object] = {
     CampaignState.OPEN: pgettext("campaign state", "Open"),
     CampaignState.SCORING: _l("Scoring"),
     CampaignState.CLOSED: pgettext("campaign state", "Closed"),
-    Classification.EXCELLENT: _l("Excellently completed tasks"),
-    Classification.GOOD: _l("Well completed tasks"),
-    Classification.COMPLETED: _l("Completed tasks"),
-    Classification.NOT_COMPLETED: _l("Did not complete tasks"),
+    Classification.EXCELLENT: _l("Excellently fulfilled duties"),
+    Classification.GOOD: _l("Well fulfilled duties"),
+    Classification.COMPLETED: _l("Fulfilled duties"),
+    Classification.NOT_COMPLETED: _l("Did not fulfil duties"),
     CriterionKind.GROUP: _l("Task group"),
     CriterionKind.ITEM: _l("Scored item"),
     CriterionKind.BONUS_GROUP: _l("Bonus points"),
@@ -349,8 +349,9 @@ KIND_LABELS = {
     "scoreboard": _l("Scoreboard"),
 }
 
+# The same words as the unit's side shows for the same state (LABELS above).
 QUEUE_STATE_LABELS = {
-    "submitted": _l("Waiting for review"),
+    "submitted": pgettext("item state", "Submitted"),
     "forwarded": _l("Forwarded to the council"),
     "rejected": pgettext("item state", "Rejected"),
     "awarded": pgettext("item state", "Awarded"),

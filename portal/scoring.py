@@ -26,6 +26,22 @@ def check_campaign_open(campaign: Campaign) -> None:
         raise WorkflowError(_("The campaign is not open for changes."))
 
 
+def score_examples(maximum: Decimal) -> list[Decimal]:
+    """Scores that fit the range 0–maximum, one step apart, around its middle: 2; 2,25; 2,5; 2,75 for a
+    maximum of 4, 0; 0,25; 0,5 for 0,5 — so a hint never suggests a score the criterion refuses."""
+    maximum = max(Decimal(maximum), Decimal(0))
+    base = (maximum / 2).to_integral_value(rounding="ROUND_FLOOR")
+    return [base + STEP * i for i in range(4) if base + STEP * i <= maximum] or [Decimal(0)]
+
+
+def score_hint(maximum: Decimal) -> str:
+    """ "2; 2,25; 2,5 or 2,75" in the user's language."""
+    examples = [fmt_points(value) for value in score_examples(maximum)]
+    if len(examples) == 1:
+        return examples[0]
+    return _("%(items)s or %(last)s", items="; ".join(examples[:-1]), last=examples[-1])
+
+
 def parse_score(raw: str | None, criterion: Criterion) -> tuple[Decimal | None, str | None]:
     """(score, None) or (None, message). Accepts a decimal comma ("7,5") as well as a point."""
     if not (raw or "").strip():
@@ -33,13 +49,15 @@ def parse_score(raw: str | None, criterion: Criterion) -> tuple[Decimal | None, 
     try:
         score = parse_decimal(raw)
     except ValueError:
-        return None, _("Enter a number, for example 7,5.")
+        return None, _("Enter a score from 0 to %(max)s, for example %(example)s.",
+                       max=fmt_points(criterion.max_points), example=fmt_points(score_examples(criterion.max_points)[-1]))
     if score < 0:
         return None, _("The score cannot be negative.")
     if score > criterion.max_points:
         return None, _("The score cannot be above the maximum of %(max)s.", max=fmt_points(criterion.max_points))
     if score % STEP:
-        return None, _("Scores go in steps of 0,25 (for example 7, 7,25, 7,5 or 7,75).")
+        return None, _("Scores go in steps of %(step)s, for example %(examples)s.", step=fmt_points(STEP),
+                       examples=score_hint(criterion.max_points))
     return score, None
 
 

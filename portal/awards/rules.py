@@ -76,6 +76,8 @@ def requirement(field: str, value) -> str:
     if field == "rule_cluster_rank_max":
         if value == 1:
             return _("Leads its emulation cluster")
+        if value == 2:
+            return _("Ranked first or second in its emulation cluster")
         return _("Ranked among the top %(n)s units of its cluster", n=value)
     if field == "rule_min_classification":
         if value is Classification.EXCELLENT:

@@ -16,7 +16,7 @@ def export_workbook(nominations: list[Nomination]) -> Workbook:
     workbook = new_workbook()
     sheet = workbook.create_sheet(_("Nominations"))
     header_row(sheet, [_("Unit"), _("Award type"), _("Nominee"), _("Position"), _("Achievements summary"),
-                       _("State"), _("Agree"), _("Disagree"), _("Abstain"), _("Decision")],
+                       _("State"), _("Agree"), _("Disagree"), _("Abstain"), _("Award decision")],
                [34, 40, 28, 28, 60, 22, 9, 9, 9, 24])
     for n in nominations:
         result = services.tally(n)

@@ -9,11 +9,14 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portal.collation import vi_key
+from portal.formatting import fmt_points
 from portal.scoreboard.present import classification_text
 from portal.scoreboard.services import is_complete
 from portal.xlsx import append_row, header_row, new_workbook, workbook_bytes
 
 _NOT_IN_SHEET_TITLES = re.compile(r"[\\*?:/\[\]]")
+# Two decimals, the separators the spreadsheet program's own language uses.
+POINTS_FORMAT = "#,##0.00"
 
 
 def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str) -> None:
@@ -22,9 +25,10 @@ def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str)
     groups = rows[0]["groups"] if rows else []
     header = [_("Rank"), _("Shared rank"), _("Provisional rank"), _("Unit"), _("Cluster"), _("Total"),
               _("Classification")]
-    header += [f'{g["code"]} (/{Decimal(g["maximum"]):g})' for g in groups]
+    header += [_("%(code)s. %(title)s (max. %(max)s)", code=g["code"], title=g["title"], max=fmt_points(Decimal(g["maximum"])))
+               for g in groups]
     header += [_("Bonus"), _("Deductions"), _("Provisional"), _("Approved items"), _("Submitted items"), _("All items")]
-    widths = [7, 9, 11, 44, 28, 9, 30] + [10] * len(groups) + [9, 9, 11, 10, 10, 10]
+    widths = [7, 9, 11, 44, 28, 9, 30] + [24] * len(groups) + [9, 9, 11, 10, 10, 10]
     header_row(sheet, header, widths)
     yes = _("yes")
     for row in sorted(rows, key=lambda r: (r[rank_key], vi_key(r["name"]), r["code"])):
@@ -33,6 +37,8 @@ def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str)
                    + [float(g["approved"]) for g in row["groups"]]
                    + [float(row["bonus"]), float(row["deductions"]), float(row["provisional"]),
                       row["approved_items"], row["submitted_items"], row["total_items"]])
+        for column in [6, *range(8, 8 + len(groups) + 3)]:  # points: total, groups, bonus, deductions, provisional
+            sheet.cell(row=sheet.max_row, column=column).number_format = POINTS_FORMAT
     sheet.freeze_panes = "E2"
 
 

@@ -16,14 +16,14 @@ from portal.forms import LocalDecimalField, PortalForm, VersionField
 
 class CommitmentForm(PortalForm):
     target_text = TextAreaField(_l("Target"), filters=[lambda value: value or ""], validators=[Length(max=2000, message=_l("At most %(max)d characters."))])
-    target_value = LocalDecimalField(_l("Number (optional)"), validators=[
+    target_value = LocalDecimalField(_l("Number (optional)"), message=_l("Enter a number of 0 or more, for example %(example)s."), validators=[
         Optional(), NumberRange(min=0, max=Decimal("999999999999.99"), message=_l("Enter a number of 0 or more."))])
     target_unit = StringField(_l("Unit of measure"), filters=[lambda value: value or ""], validators=[Length(max=50, message=_l("At most %(max)d characters."))])
     version = VersionField(validators=[Optional()])
 
     def validate_target_text(self, field):
         if not field.data.strip() and (self.target_value.data is not None or self.target_unit.data.strip()):
-            raise ValidationError(_l("Describe the target; a number alone is not a pledge."))
+            raise ValidationError(_l("Write the target beside the number."))
 
     def validate_target_unit(self, field):
         if field.data.strip() and self.target_value.data is None:

@@ -157,8 +157,7 @@ def submit_registration(registration: Registration, user: User, today: date, ver
         .order_by(Criterion.position)
     ).scalars().all()
     if missing:
-        raise WorkflowError(_("Every criterion needs a target before the registration is submitted. "
-                              "Still missing: %(codes)s.", codes=", ".join(missing)), status=422)
+        raise WorkflowError(_("Write the targets still missing, then submit: %(codes)s.", codes=", ".join(missing)), status=422)
     registration.submitted_at = utcnow()
     workflow.apply(registration, "submit", user)
     flush_or_conflict()

@@ -102,4 +102,4 @@ def test_the_award_type_pages_speak_english_too(client, login_as, campaign):
     page = client.get(f"/admin/campaigns/{campaign.id}/award-types/").get_data(as_text=True)
     assert "Leads its emulation cluster" in page and "Ranked among the top 3 units of its cluster" in page
     page = client.get(f"/admin/campaigns/{campaign.id}/award-types/{award('GK-BTCTU-TT').id}/edit").get_data(as_text=True)
-    assert "Classified “Well completed tasks” or better" in page and "Rank in its cluster at best" in page
+    assert "Classified “Well fulfilled duties” or better" in page and "Rank in its cluster at best" in page

@@ -40,4 +40,4 @@ def test_reviewers_and_admins_reach_the_queue(client, login_as, submitted, role)
     login_as(role)
     response = client.get("/review/")
     assert response.status_code == 200
-    assert "Chờ thẩm định" in response.get_data(as_text=True)
+    assert "Đã gửi" in response.get_data(as_text=True)

@@ -66,7 +66,7 @@ def test_cluster_and_group_filters(client, login_as, submitted, units):
 def test_counts_per_state(client, login_as, submitted):
     login_as(Role.REVIEWER)
     page = client.get("/review/").get_data(as_text=True)
-    assert 'Chờ thẩm định <span class="tabs__count">4</span>' in page
+    assert 'Đã gửi <span class="tabs__count">4</span>' in page  # the unit's word for the state
 
 
 def test_overdue_and_shared_evidence_are_flagged(client, login_as, submitted, units, app):

@@ -13,7 +13,7 @@ WORDS = {
     "vi": {"headers": ("<th scope=\"col\" class=\"num\">Hạng</th>", "Tổng điểm"), "points": "7,5",
            "class": "Không hoàn thành nhiệm vụ", "xlsx": "Hạng"},
     "en": {"headers": ("<th scope=\"col\" class=\"num\">Rank</th>", "Total"), "points": "7.5",
-           "class": "Did not complete tasks", "xlsx": "Rank"},
+           "class": "Did not fulfil duties", "xlsx": "Rank"},
 }
 
 

@@ -90,7 +90,7 @@ def test_submit_needs_every_target(client, officer, units):
     registration = commitment_of(units[0], "1.1").registration
     response = client.post("/unit/registration/submit", data={"version": fresh(registration).version},
                            follow_redirects=True)
-    assert "Còn thiếu: 1.1, 1.2" in response.get_data(as_text=True)
+    assert "các tiêu chí còn trống rồi gửi: 1.1, 1.2" in response.get_data(as_text=True)
     assert fresh(registration).state is RegistrationState.DRAFT
 
 

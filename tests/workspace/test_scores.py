@@ -48,9 +48,9 @@ def test_save_a_score_with_decimal_comma(client, officer, units):
 BAD_SCORES = [
     ("8,25", "vượt quá điểm tối đa 8"),
     ("-1", "không được âm"),
-    ("abc", "Nhập một số"),
-    ("NaN", "Nhập một số"),
-    ("7,3", "bước 0,25"),
+    ("abc", "Nhập điểm từ 0 đến 8, ví dụ 4,75"),
+    ("NaN", "Nhập điểm từ 0 đến 8"),
+    ("7,3", "bước 0,25, ví dụ 4; 4,25; 4,5 hoặc 4,75"),
 ]
 
 
