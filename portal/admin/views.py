@@ -98,8 +98,11 @@ def create():
 def edit(user_id: int):
     user = _account_or_404(user_id)
     if request.method == "GET":
-        form = _account_form(obj=user, data={"role": user.role.value, "unit": user.unit.code if user.unit else "",
-                                             "email": user.email or "", "version": user.version})
+        # No ``obj=user``: WTForms would fill the unit field from ``user.unit`` (an object, matching no
+        # choice) instead of its code, and the saved form would lose the officer's unit.
+        form = _account_form(data={"full_name": user.full_name, "username": user.username,
+                                   "role": user.role.value, "unit": user.unit.code if user.unit else "",
+                                   "email": user.email or "", "version": user.version})
         return render_template("admin/user_form.html", form=form, account=user)
     form = _account_form()
     form.username.data = user.username  # not editable; the form shows it

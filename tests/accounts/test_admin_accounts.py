@@ -1,4 +1,6 @@
 """The administrator's accounts pages: create, edit, reset a password, the last-administrator rule."""
+import re
+
 import pytest
 
 from portal.accounts import services
@@ -82,6 +84,23 @@ def test_role_change_ends_the_users_sessions_and_is_audited(client, app, login_a
     assert live == []
     event = _audits("update_account")[-1]
     assert event.before == {"role": "reviewer"} and event.after == {"role": "council"}
+
+
+def test_an_officers_edit_form_shows_their_unit_and_saving_it_keeps_it(client, login_as, units):
+    officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=units[0], full_name="Hoàng Thị Biên")
+    db.session.commit()
+    login_as(Role.ADMIN)
+    page = client.get(f"/admin/users/{officer.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{units[0].code}">|<option value="{units[0].code}" selected>', page), \
+        "the officer's unit is not the chosen option"
+    assert 'value="Hoàng Thị Biên"' in page
+    form = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', page))
+    response = client.post(f"/admin/users/{officer.id}", data={
+        "full_name": "Hoàng Thị Biên", "email": "", "role": "unit_officer", "unit": units[0].code,
+        "version": form["version"], "csrf_token": form.get("csrf_token", "")})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(officer), officer.id).unit_id == units[0].id
 
 
 def test_stale_account_form_is_a_conflict_with_input_kept(client, login_as):
