@@ -233,7 +233,8 @@ def _validate(campaign: Campaign, values: CriterionValues, criterion: Criterion 
     if len(values.guidance) > MAX_GUIDANCE:
         errors["guidance"] = _("At most %(n)d characters.", n=MAX_GUIDANCE)
     if not valid_points(values.max_points):
-        errors["max_points"] = _("Enter points from 0 in steps of 0,25 (for example 2,75).")
+        errors["max_points"] = _("Enter points from 0 in steps of %(step)s (for example %(example)s).",
+                                 step=fmt_points("0.25"), example=fmt_points("2.75"))
     parent = db.session.get(Criterion, values.parent_id) if values.parent_id else None
     if parent is not None and parent.campaign_id != campaign.id:
         parent = None
