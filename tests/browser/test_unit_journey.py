@@ -108,7 +108,7 @@ def test_the_criterion_page_follows_the_state_and_a_refusal_is_beside_its_contro
     expect(page.locator(f"#line-state-{line.id}")).to_have_text("Đã gửi")
     expect(page.locator(f"#files-{line.id}")).to_have_count(0)
     expect(page.locator("#evidence").get_by_role("button", name="Gỡ bỏ")).to_have_count(0)
-    expect(page.locator("#history")).to_contain_text("Đã gửi")  # the history follows too
+    expect(page.locator("#history")).to_contain_text("gửi thẩm định")  # the history follows too, as a sentence
     assert page.evaluate("document.activeElement !== document.body")
     screenshot(page, "unit-item-submitted-1366")
     unexpected = [e for e in page.console_errors if "status of 422" not in e]  # the refused upload's answer

@@ -20,7 +20,8 @@ def test_an_officer_reads_hints_and_nominations_in_both_languages(page, campaign
     officer = factories.gen_user(role=Role.UNIT_OFFICER, unit=unit, full_name="Hoàng Thị Biên")
     db.session.commit()
     sign_in(page, officer.username)
-    expect(page.locator(".user-box__role")).to_have_text(f"Cán bộ đơn vị · {unit.name}")
+    expect(page.locator(".user-box__role")).to_have_text(f"Cán bộ đơn vị · {unit.short_name}")
+    expect(page.locator(".user-box__role [title]")).to_have_attribute("title", unit.name)  # the full name on hover
 
     line = line_of(unit, "3.1")  # maximum 4
     page.goto(f"/unit/score-lines/{line.id}")
