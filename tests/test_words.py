@@ -78,10 +78,11 @@ def test_a_nomination_names_its_units_cluster_and_the_awards_level_in_words(clie
     assert not eyebrow.endswith("· Tỉnh")
 
 
-def test_the_user_box_names_the_unit_in_full(client, login_as, units):
+def test_the_user_box_names_the_unit_never_a_bare_level(client, login_as, units):
     login_as(Role.UNIT_OFFICER, units[0])
     page = client.get("/", follow_redirects=True).get_data(as_text=True)
-    assert f"Cán bộ đơn vị · {units[0].name}</span>" in page
+    # The short name keeps the header on one line; the full name is its tooltip.
+    assert f'Cán bộ đơn vị · <span title="{units[0].name}">{units[0].short_name}</span></span>' in page
 
 
 def test_the_award_list_column_is_the_award_decision(client, login_as, campaign):
