@@ -88,7 +88,8 @@ def check(nomination: Nomination) -> list[RuleResult]:
         campaign = db.session.get(Campaign, nomination.campaign_id)
         years = range(campaign.year - n, campaign.year)
         past = final_classifications(nomination.unit, list(years))  # the same record as the unit's history page
-        shown = ", ".join(f"{y}: {label(past[y]) if y in past else '?'}" for y in years)
+        missing = _("no final result")
+        shown = ", ".join(f"{y}: {label(past[y]) if y in past else missing}" for y in years)
         if any(past.get(y) not in (None, Classification.EXCELLENT) for y in years):
             outcome = NOT_MET
         elif all(y in past for y in years):

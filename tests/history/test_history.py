@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 import sqlalchemy as sa
 
 from portal.campaign.services import copy_campaign, set_current
@@ -146,7 +147,10 @@ def test_a_year_below_excellent_breaks_the_run(app, campaign, units, year_2026):
 def test_a_missing_year_does_not_pass(app, units, year_2026):
     db.session.execute(sa.delete(PastClassification))
     db.session.commit()
-    assert _nomination(year_2026, units[0], 3).outcome == "unknown"  # 2023 unknown: warns, never "met"
+    missing = _nomination(year_2026, units[0], 3)
+    assert missing.outcome == "unknown"  # 2023 unknown: warns, never "met"
+    with force_locale("vi"):
+        assert "2023: chưa có kết quả chính thức" in str(missing.actual)  # said in words, never a bare "?"
     assert _nomination(year_2026, units[0], 2).outcome == "met"       # 2024 and 2025 only
 
 
