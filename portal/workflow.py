@@ -63,6 +63,27 @@ def ensure_campaign_open_for_changes(campaign_or_id) -> None:
                               year=campaign.year))
 
 
+RESULT_SUBJECTS = ("ScoreLine", "Registration", "Scorecard")
+
+
+def ensure_result_unlocked(campaign_or_id) -> None:
+    """The final result's lock, in one place: once the ranking is approved as the campaign's final
+    result, no score, registration or scorecard changes (nor the criteria or the reference import
+    under them) until an administrator unlocks it with a reason."""
+    from portal.models import FinalResult
+
+    if campaign_or_id is None:
+        return
+    campaign_id = campaign_or_id.id if isinstance(campaign_or_id, Campaign) else campaign_or_id
+    with db.session.no_autoflush:
+        result = db.session.execute(db.select(FinalResult).where(
+            FinalResult.campaign_id == campaign_id, FinalResult.locked.is_(True))).scalar_one_or_none()
+    if result is not None:
+        raise WorkflowError(_("The final result of this campaign was approved on %(day)s and is locked: no score can "
+                              "change. An administrator can unlock it, giving the reason. Nothing was changed.",
+                              day=fmt_date(result.approved_at)))
+
+
 # The campaign people work on: the one marked current, else the latest year (the same order as
 # portal.campaign.services.current_campaign, which builds on this).
 CURRENT_CAMPAIGN_ORDER = (Campaign.is_current.desc(), Campaign.year.desc())
@@ -194,6 +215,8 @@ def apply(obj, action: str, user, *, before: dict | None = None, after: dict | N
     """Move ``obj`` by ``action`` for ``user``, or raise :class:`portal.access.Denied` / :class:`WorkflowError`."""
     transition = check(obj, action, user)
     ensure_campaign_open_for_changes(getattr(obj, "campaign_id", None))
+    if type(obj).__name__ in RESULT_SUBJECTS:
+        ensure_result_unlocked(obj.campaign_id)
     flush_or_conflict()  # a stale version shows here, not deep inside the audit append
     from_state = obj.state
     obj.state = transition.target
@@ -207,6 +230,8 @@ def record(obj, action: str, user, *, before: dict | None = None, after: dict | 
     """Audit a change that keeps the state (a saved draft, a comment)."""
     ensure_unit_active(user)  # an ended unit's officer changes nothing (a comment included)
     ensure_campaign_open_for_changes(getattr(obj, "campaign_id", None))
+    if type(obj).__name__ in RESULT_SUBJECTS:
+        ensure_result_unlocked(obj.campaign_id)
     state = getattr(obj, "state", None)
     flush_or_conflict()
     event = append(action, subject_type(obj), obj.id, user, unit_id=getattr(obj, "unit_id", None),

@@ -14,6 +14,16 @@ from portal.models.campaign import (
     TieBreak,
     VoteDenominator,
 )
+from portal.models.chain import (
+    FinalResult,
+    LevelScope,
+    ResultCorrection,
+    ReviewLevel,
+    ReviewStep,
+    Scorecard,
+    ScorecardState,
+    review_level_member,
+)
 from portal.models.evidence import Evidence
 from portal.models.nomination import (
     Nomination,
@@ -50,5 +60,6 @@ __all__ = [
     "ScoreLine", "ScoreState", "DisplayLink", "RenderedScoreboard", "ScoreboardState", "Nomination",
     "NominationDocument", "NominationState", "PastClassification", "Vote", "VoteChoice",
     "LoginAttempt", "UserSession", "Reminder", "ReminderRun", "ReviewDigest", "ReferenceUpload",
-    "SearchEntry",
+    "SearchEntry", "FinalResult", "LevelScope", "ResultCorrection", "ReviewLevel", "ReviewStep", "Scorecard",
+    "ScorecardState", "review_level_member",
 ]

@@ -27,11 +27,12 @@ class QueueItem(Base):
         sa.UniqueConstraint("subject_type", "subject_id"),
         # Covering indexes: each filter's rows, counts and order come from its index alone.
         sa.Index("ix_queue_item_open", "campaign_id", "state", "submitted_at", "subject_type"),
-        sa.Index("ix_queue_item_facets", "campaign_id", "state", "subject_type"),
+        sa.Index("ix_queue_item_level", "campaign_id", "state", "level", "submitted_at", "subject_type"),
+        sa.Index("ix_queue_item_facets", "campaign_id", "state", "subject_type", "level"),
         sa.Index("ix_queue_item_waiting", "campaign_id", "submitted_at"),
-        sa.Index("ix_queue_item_unit", "campaign_id", "unit_id", "state", "submitted_at", "subject_type"),
-        sa.Index("ix_queue_item_cluster", "campaign_id", "cluster_id", "state", "submitted_at", "subject_type"),
-        sa.Index("ix_queue_item_group", "campaign_id", "task_group_id", "state", "submitted_at", "subject_type"),
+        sa.Index("ix_queue_item_unit", "campaign_id", "unit_id", "state", "submitted_at", "subject_type", "level"),
+        sa.Index("ix_queue_item_cluster", "campaign_id", "cluster_id", "state", "submitted_at", "subject_type", "level"),
+        sa.Index("ix_queue_item_group", "campaign_id", "task_group_id", "state", "submitted_at", "subject_type", "level"),
         sa.Index("ix_queue_item_gap", "campaign_id", "state", "gap"),
         sa.Index("ix_queue_item_gap_all", "campaign_id", "gap"),
     )
@@ -53,6 +54,8 @@ class QueueItem(Base):
     # approved − self once decided (negative: the reviewer gave less); 0 otherwise. Stored to sort on.
     gap: Mapped[Decimal] = mapped_column(Points, default=Decimal(0))
     submissions: Mapped[int] = mapped_column(default=0)
+    # The review level the item waits at, or was last decided at (1 in a chain of one level).
+    level: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[Unit] = relationship()
     cluster: Mapped[Optional[Cluster]] = relationship()

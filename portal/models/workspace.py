@@ -48,6 +48,8 @@ class Registration(TimestampMixin, Base):
     decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # The review level it waits at (or was last decided at): 1 for the first level of the chain.
+    level: Mapped[int] = mapped_column(default=1, server_default="1")
     version: Mapped[int] = mapped_column(default=1)
 
     campaign: Mapped[Campaign] = relationship()
@@ -133,6 +135,8 @@ class ScoreLine(TimestampMixin, Base):
     decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The review level it waits at (or was last decided at): 1 for the first level of the chain.
+    level: Mapped[int] = mapped_column(default=1, server_default="1")
     version: Mapped[int] = mapped_column(default=1)
 
     criterion: Mapped[Criterion] = relationship()
