@@ -12,6 +12,8 @@ from portal.models import (
     AwardLevel,
     NominationState,
     RegistrationState,
+    LevelScope,
+    ScorecardState,
     ScoreState,
     VoteChoice,
     CampaignState,
@@ -62,6 +64,12 @@ LABELS: dict[enum.Enum, object] = {
     ScoreState.SUBMITTED: pgettext("item state", "Submitted"),
     ScoreState.APPROVED: pgettext("item state", "Approved"),
     ScoreState.RETURNED: _l("Returned for changes"),
+    ScorecardState.WAITING: _l("Waiting for earlier levels"),
+    ScorecardState.SUBMITTED: pgettext("scorecard state", "Waiting for sign-off"),
+    ScorecardState.APPROVED: pgettext("scorecard state", "Signed off"),
+    LevelScope.ITEM: _l("Item by item"),
+    LevelScope.SCORECARD: _l("The unit's scorecard as a whole"),
+    LevelScope.RANKING: _l("The ranking as a whole (final result)"),
     NominationState.DRAFT: pgettext("item state", "Draft"),
     NominationState.SUBMITTED: pgettext("item state", "Submitted"),
     NominationState.RETURNED: _l("Returned for changes"),
@@ -98,6 +106,7 @@ HISTORY_LABELS = {
     "approve": _l("approved"),
     "adjust": _l("approved with an adjusted score"),
     "return": _l("returned for changes"),
+    "send_back": _l("sent back to the previous level"),
     "accept": _l("accepted"),
     "reopen": _l("reopened"),
     "comment": _l("commented"),
@@ -155,10 +164,17 @@ ACTION_SENTENCES = {
     "score_line:submit": _l("%(actor)s submitted it for review, self-score %(self_score)s"),
     "score_line:approve": _l("%(actor)s approved %(approved_score)s points"),
     "score_line:adjust": _l("%(actor)s approved %(approved_score)s points (self-score %(self_score)s): %(reason)s"),
+    "score_line:approve:level": _l("%(actor)s approved %(approved_score)s points at the level “%(level)s”"),
+    "score_line:adjust:level": _l("%(actor)s set %(approved_score)s points at the level “%(level)s” (earlier "
+                                  "figure %(previous_score)s, self-score %(self_score)s): %(reason)s"),
     "return": _l("%(actor)s returned it for changes: %(comment)s"),
+    "return:level": _l("%(actor)s returned it to the unit from the level “%(level)s”: %(comment)s"),
+    "send_back": _l("%(actor)s sent it back from the level “%(level)s” to “%(to_level)s”: %(comment)s"),
+    "scorecard:approve": _l("%(actor)s signed off the scorecard at the level “%(level)s” (%(lines)s lines)"),
     "comment": _l("%(actor)s commented: %(comment)s"),
     "registration:submit": _l("%(actor)s submitted the registration"),
     "registration:accept": _l("%(actor)s accepted the registration"),
+    "registration:accept:level": _l("%(actor)s accepted the registration at the level “%(level)s”"),
     "registration:reopen": _l("%(actor)s reopened the registration for changes: %(comment)s"),
     "nomination:save": _l("%(actor)s saved the nomination of %(nominee)s"),
     "nomination:save:unnamed": _l("%(actor)s saved the nomination draft"),
@@ -218,6 +234,10 @@ FIELD_LABELS = {
     "explanation": _l("Explanation"),
     "evidence": _l("Evidence"),
     "reason": _l("Reason"),
+    "level": _l("Review level"),
+    "to_level": _l("Sent back to"),
+    "previous_score": _l("Earlier level's figure"),
+    "lines": _l("Score lines"),
     "comment": _l("Comment"),
     "award_type": _l("Award type"),
     "nominee": _l("Nominee"),
@@ -340,6 +360,7 @@ KIND_LABELS = {
     "score_line": _l("Score line"),
     "registration": _l("Pledge registration"),
     "nomination": _l("Nomination"),
+    "scorecard": _l("Unit's scorecard"),
     "user": _l("Account"),
     "campaign": _l("Campaign"),
     "criterion": _l("Criterion"),
@@ -358,12 +379,26 @@ QUEUE_STATE_LABELS = {
     "returned": _l("Returned for changes"),
     "approved": pgettext("item state", "Approved"),
     "accepted": pgettext("item state", "Accepted"),
+    "waiting": _l("Waiting for earlier levels"),
     "all": _l("All"),
 }
 
 
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
+
+
+STEP_LABELS = {
+    "approve": pgettext("review decision", "Approved"),
+    "adjust": pgettext("review decision", "Adjusted"),
+    "accept": pgettext("review decision", "Accepted"),
+    "return": _l("Returned to the unit"),
+    "send_back": _l("Sent back to the previous level"),
+}
+
+
+def step_label(action: str) -> str:
+    return str(STEP_LABELS.get(action, action))
 
 
 def queue_state_label(state: str) -> str:

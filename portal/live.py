@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.extensions import db
-from portal.models import ScoreLine
+from portal.models import Scorecard, ScoreLine
 from portal.models.base import UTCDateTime
 from portal.models.session import hash_token, live_since
 
@@ -29,7 +29,7 @@ def bump(name: str) -> None:
 
 def follow_scores(change) -> None:
     """Workflow listener: any saved or moved score line may change the scoreboard's totals."""
-    if isinstance(change.obj, ScoreLine) and (change.transition or change.action == "save"):
+    if isinstance(change.obj, (ScoreLine, Scorecard)) and (change.transition or change.action in ("save", "adjust")):
         bump(SCOREBOARD)
 
 

@@ -21,6 +21,7 @@ from portal.labels import (
     label,
     queue_state_label,
     stage_label,
+    step_label,
     state_label,
 )
 from portal.models import RegistrationState, ScoreState
@@ -70,8 +71,17 @@ def nav_badges() -> dict:
         return {}
     badges = {"unread": unread_count(current_user)}
     if current_user.role in (Role.REVIEWER, Role.ADMIN):
-        badges["queue"] = {"count": open_count(current_campaign()), "version": live.current(live.QUEUE)}
+        badges["queue"] = {"count": open_count(current_campaign(), current_user), "version": live.current(live.QUEUE)}
     return badges
+
+
+def waiting_level_name(obj) -> str | None:
+    """"đang ở cấp …": the review level a submitted item waits at, in a chain of several levels."""
+    from portal.review import chain
+
+    if getattr(obj, "state", None) is None or obj.state.value != "submitted" or not chain.is_multilevel(obj.campaign_id):
+        return None
+    return chain.level_at(obj.campaign_id, obj.level).name
 
 
 def init_templating(app: Flask) -> None:
@@ -83,12 +93,14 @@ def init_templating(app: Flask) -> None:
                                  history_label=history_label, state_label=state_label, file_kind=file_kind,
                                  kind_label=kind_label, queue_state_label=queue_state_label, waited=fmt_waited,
                                  event_sentence=event_sentence, event_changes=event_changes, classification_label=classification_label,
-                                 stage_label=stage_label, chain_break_label=chain_break_label)
+                                 stage_label=stage_label, chain_break_label=chain_break_label,
+                                 step_label=step_label)
     app.jinja_env.globals.update(
         htmx_script=htmx_script,
         csrf_token_value=generate_csrf,
         current_locale=lambda: str(get_locale()),
         days_until=days_until,
+        waiting_level_name=waiting_level_name,
         printed_at=clock.now,  # the moment a page was made, on its printed header
         select_options=select_options,
         read_only_reason=read_only_reason,

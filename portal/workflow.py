@@ -21,7 +21,8 @@ from portal.audit.services import append
 from portal.extensions import db
 from portal.formatting import fmt_date
 from portal.labels import label
-from portal.models import AuditEvent, Campaign, CampaignState, Nomination, NominationState, Registration, RegistrationState, ScoreLine, ScoreState
+from portal.models import (AuditEvent, Campaign, CampaignState, Nomination, NominationState, Registration, RegistrationState,
+                           Scorecard, ScorecardState, ScoreLine, ScoreState)
 
 
 class WorkflowError(Exception):
@@ -149,27 +150,38 @@ def _announce(change: Change) -> None:
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset
-    target: object
+    targets: tuple  # the first is where the action leads by default
     permission: Action
+
+    @property
+    def target(self):
+        return self.targets[0]
 
 
 def _t(sources, target, permission) -> Transition:
-    return Transition(frozenset(sources), target, permission)
+    return Transition(frozenset(sources), target if isinstance(target, tuple) else (target,), permission)
 
 
-R, S, N = RegistrationState, ScoreState, NominationState
+R, S, N, C = RegistrationState, ScoreState, NominationState, ScorecardState
+# In a review chain of several levels an approval at a level before the last keeps the item
+# submitted (it moves up one level); the last level's approval leads to the first target.
 TRANSITIONS: dict[type, dict[str, Transition]] = {
     Registration: {
         "submit": _t({R.DRAFT, R.RETURNED}, R.SUBMITTED, Action.EDIT),
-        "accept": _t({R.SUBMITTED}, R.ACCEPTED, Action.REVIEW),
+        "accept": _t({R.SUBMITTED}, (R.ACCEPTED, R.SUBMITTED), Action.REVIEW),
+        "send_back": _t({R.SUBMITTED}, R.SUBMITTED, Action.REVIEW),
         "return": _t({R.SUBMITTED}, R.RETURNED, Action.REVIEW),
         "reopen": _t({R.ACCEPTED}, R.RETURNED, Action.REVIEW),
     },
     ScoreLine: {
         "submit": _t({S.DRAFT, S.RETURNED}, S.SUBMITTED, Action.EDIT),
-        "approve": _t({S.SUBMITTED}, S.APPROVED, Action.REVIEW),
-        "adjust": _t({S.SUBMITTED}, S.APPROVED, Action.REVIEW),
+        "approve": _t({S.SUBMITTED}, (S.APPROVED, S.SUBMITTED), Action.REVIEW),
+        "adjust": _t({S.SUBMITTED}, (S.APPROVED, S.SUBMITTED), Action.REVIEW),
+        "send_back": _t({S.SUBMITTED}, S.SUBMITTED, Action.REVIEW),
         "return": _t({S.SUBMITTED}, S.RETURNED, Action.REVIEW),
+    },
+    Scorecard: {
+        "approve": _t({C.SUBMITTED}, (C.APPROVED, C.SUBMITTED), Action.REVIEW),
     },
     Nomination: {
         "submit": _t({N.DRAFT, N.RETURNED}, N.SUBMITTED, Action.EDIT),
@@ -180,7 +192,7 @@ TRANSITIONS: dict[type, dict[str, Transition]] = {
         "award": _t({N.APPROVED}, N.AWARDED, Action.ADMINISTER),
     },
 }
-SUBJECT_TYPES = {Registration: "registration", ScoreLine: "score_line", Nomination: "nomination"}
+SUBJECT_TYPES = {Registration: "registration", ScoreLine: "score_line", Nomination: "nomination", Scorecard: "scorecard"}
 
 
 def subject_type(obj) -> str:
@@ -211,15 +223,21 @@ def check(obj, action: str, user) -> Transition:
 
 
 def apply(obj, action: str, user, *, before: dict | None = None, after: dict | None = None,
-          now: datetime | None = None) -> AuditEvent:
-    """Move ``obj`` by ``action`` for ``user``, or raise :class:`portal.access.Denied` / :class:`WorkflowError`."""
+          now: datetime | None = None, to=None) -> AuditEvent:
+    """Move ``obj`` by ``action`` for ``user`` (to ``to``, one of the transition's targets; by default
+    its first), or raise :class:`portal.access.Denied` / :class:`WorkflowError`.  A submission enters
+    the review chain at its first level."""
     transition = check(obj, action, user)
+    if to is not None and to not in transition.targets:
+        raise ValueError(f"{action} cannot lead to {to}")
     ensure_campaign_open_for_changes(getattr(obj, "campaign_id", None))
     if type(obj).__name__ in RESULT_SUBJECTS:
         ensure_result_unlocked(obj.campaign_id)
     flush_or_conflict()  # a stale version shows here, not deep inside the audit append
     from_state = obj.state
-    obj.state = transition.target
+    obj.state = to if to is not None else transition.target
+    if action == "submit" and hasattr(obj, "level"):
+        obj.level = 1
     event = append(action, subject_type(obj), obj.id, user, unit_id=obj.unit_id, from_state=from_state.value,
                    to_state=obj.state.value, before=before, after=after, at=now)
     _announce(Change(obj, action, user, event.at, transition=True))

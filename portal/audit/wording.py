@@ -26,7 +26,7 @@ from portal.models import (
     VoteDenominator,
 )
 
-POINT_FIELDS = {"self_score", "approved_score", "max_points", "scale", "threshold", "threshold_excellent",
+POINT_FIELDS = {"self_score", "approved_score", "previous_score", "max_points", "scale", "threshold", "threshold_excellent",
                 "threshold_good", "threshold_completed"}
 DATE_FIELDS = {"date", "deadline", "valid_from", "valid_to", "registration_deadline", "reporting_deadline",
                "review_end", "ceremony_date"}
@@ -143,7 +143,10 @@ def sentence_key(event) -> str:
             variant = "cleared"
     elif subject == "nomination" and action == "save" and not after.get("nominee"):
         variant = "unnamed"
-    for key in (f"{subject}:{action}:{variant}" if variant else None, f"{subject}:{action}", action):
+    elif after.get("level") and action in ("approve", "adjust", "return", "accept"):
+        variant = "level"  # a decision in a review chain of several levels names its level
+    for key in (f"{subject}:{action}:{variant}" if variant else None, f"{action}:{variant}" if variant else None,
+                f"{subject}:{action}", action):
         if key and key in ACTION_SENTENCES:
             return key
     return ""

@@ -32,6 +32,22 @@ def notify_about(obj, kind: str, data: dict) -> None:
     notify_unit(obj.unit_id, kind, workflow.subject_type(obj), obj.id, data)
 
 
+def notify_level(level, obj, kind: str) -> None:
+    """Tell the people of a review level that an item or a scorecard has reached it (a configured
+    level only: at the single implicit level the queue itself is the news)."""
+    if level.member_ids is None:
+        return
+    from portal.models import Unit
+
+    unit = db.session.get(Unit, obj.unit_id)
+    data = {"level": level.name, "unit": unit.short_name}
+    if isinstance(obj, ScoreLine):
+        data["code"] = obj.criterion.code
+    for user_id in sorted(level.member_ids):
+        db.session.add(Notification(user_id=user_id, kind=kind, subject_type=workflow.subject_type(obj),
+                                    subject_id=obj.id, data=data))
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(db.select(db.func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
@@ -116,6 +132,18 @@ def message(notification: Notification) -> str:
         "review_digest": lambda: _("%(n)d items have been waiting longer than %(days)d days for review.",
                                    n=len(data.get("items", [])), days=data.get("overdue_days", 0)),
         "criterion_changed": lambda: _criterion_changed(data),
+        "reached_level": lambda: _("%(what)s of %(unit)s is waiting for your review at the level “%(level)s”.",
+                                   what=what if data.get("code") else _("The pledge registration"),
+                                   unit=data.get("unit"), level=data.get("level")),
+        "scorecard_arrived": lambda: _("The scorecard of %(unit)s is waiting for sign-off at the level “%(level)s”.",
+                                       unit=data.get("unit"), level=data.get("level")),
+        "scorecard_passed": lambda: _("Your scorecard was signed off at the level “%(level)s” and goes on to "
+                                      "“%(next)s”.", level=data.get("level"), next=data.get("next")),
+        "scorecard_approved": lambda: _("Your scorecard was signed off at the level “%(level)s”: its approved scores "
+                                        "now count in the official total.", level=data.get("level")),
+        "sent_back": lambda: _("%(what)s was sent back to your level “%(level)s”: %(comment)s",
+                               what=what if data.get("code") else _("The pledge registration"),
+                               level=data.get("level"), comment=data.get("comment")),
     }
     return texts.get(notification.kind, lambda: notification.kind)()
 

@@ -14,6 +14,7 @@ from portal.collation import vi_key, vi_sorted
 from portal.extensions import db
 from portal.models import Campaign, Criterion, Evidence, QueueItem, Unit, utcnow
 from portal.parsing import positive_int
+from portal.review import chain
 from portal.review.queue import KINDS
 
 STATES = ["submitted", "returned", "approved", "accepted", "all"]
@@ -39,6 +40,7 @@ class QueueFilters:
     age: int | None = None
     sort: str = "oldest"
     page: int = 1
+    level: int | None = None  # the review level whose queue this is (None: the first)
 
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
@@ -49,6 +51,7 @@ class QueueFilters:
             unit=positive_int(args.get("unit")), cluster=positive_int(args.get("cluster")), group=positive_int(args.get("group")),
             kind=kind if kind in KINDS else None, state=state if state in STATES else "submitted",
             age=positive_int(args.get("age")), sort=sort if sort in SORTS else "oldest", page=positive_int(args.get("page")) or 1,
+            level=positive_int(args.get("level")),
         )
 
     def args(self, **changes) -> dict:
@@ -80,8 +83,26 @@ class QueuePage:
         return (item.unit_id, item.criterion_id) in self.shared_evidence
 
 
+ITEM_KINDS = ("score_line", "registration", "nomination")
+
+
+def _level_clauses(campaign: Campaign, f: QueueFilters, state: bool) -> list:
+    """A level's queue: the kinds its scope reviews (once the chain signs off scorecards), and —
+    for what waits — the items waiting at this level. A chain of one level adds nothing."""
+    levels = chain.levels(campaign)
+    if len(levels) == 1:
+        return []
+    level = chain.level_at(campaign, f.level or 1)
+    clauses = []
+    if any(other.reviews_scorecards for other in levels):
+        clauses.append(QueueItem.subject_type.in_(("scorecard",) if level.reviews_scorecards else ITEM_KINDS))
+    if state and f.state == "submitted":
+        clauses.append(QueueItem.level == level.position)
+    return clauses
+
+
 def _where(campaign: Campaign, f: QueueFilters, now: datetime, *, state: bool = True, kind: bool = True) -> list:
-    clauses = [QueueItem.campaign_id == campaign.id]
+    clauses = [QueueItem.campaign_id == campaign.id, *_level_clauses(campaign, f, state)]
     if f.unit:
         clauses.append(QueueItem.unit_id == f.unit)
     if f.cluster:
@@ -151,16 +172,19 @@ def _facet_index(f: QueueFilters) -> str:
 def _facets(campaign: Campaign, f: QueueFilters, now: datetime) -> tuple[dict, dict, int]:
     """Counts per state (under the kind filter) for the tabs; per kind and the total under both
     filters, for the summary line (which must add up to what the list shows) — one grouped query."""
-    stmt = (sa.select(QueueItem.state, QueueItem.subject_type, sa.func.count())
+    stmt = (sa.select(QueueItem.state, QueueItem.subject_type, QueueItem.level, sa.func.count())
             .where(*_where(campaign, f, now, state=False, kind=False))
-            .group_by(QueueItem.state, QueueItem.subject_type))
+            .group_by(QueueItem.state, QueueItem.subject_type, QueueItem.level))
     # SQLite's planner, left alone, counts a filtered queue through the unfiltered index.
     stmt = stmt.with_hint(QueueItem, f"INDEXED BY {_facet_index(f)}", "sqlite")
     combos = db.session.execute(stmt).all()
     state_counts: dict[str, int] = {}
     kind_counts: dict[str, int] = {}
     total = 0
-    for state, kind, count in combos:
+    waiting_level = chain.level_at(campaign, f.level or 1).position if chain.is_multilevel(campaign) else None
+    for state, kind, level, count in combos:
+        if state == "submitted" and waiting_level is not None and level != waiting_level:
+            continue  # waiting at another level: in that level's queue
         kind_ok = f.kind is None or kind == f.kind
         state_ok = f.state == "all" or state == f.state
         if kind_ok:
@@ -186,11 +210,18 @@ def shared_evidence_for(rows: list[QueueItem]) -> set[tuple[int, int]]:
     return {tuple(pair) for pair in found}
 
 
-def open_count(campaign: Campaign | None) -> int:
+def open_count(campaign: Campaign | None, user=None) -> int:
+    """What waits for review — in a chain of several levels, at the levels ``user`` acts at."""
     if campaign is None:
         return 0
-    return db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(
-        QueueItem.campaign_id == campaign.id, QueueItem.state == "submitted")) or 0
+    clauses = [QueueItem.campaign_id == campaign.id, QueueItem.state == "submitted"]
+    if chain.is_multilevel(campaign):
+        levels = chain.acting_levels(user, campaign)
+        if not levels:
+            return 0
+        kinds = {kind for level in levels for kind in (("scorecard",) if level.reviews_scorecards else ITEM_KINDS)}
+        clauses += [QueueItem.level.in_([level.position for level in levels]), QueueItem.subject_type.in_(kinds)]
+    return db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(*clauses)) or 0
 
 
 def unit_gaps(campaign: Campaign) -> list[tuple[Unit, object, object, int]]:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from portal import live
 from portal.extensions import db
-from portal.models import Criterion, Nomination, QueueItem, Registration, ScoreLine, Unit
+from portal.models import Criterion, Nomination, QueueItem, Registration, Scorecard, ScoreLine, Unit
 
 
 def _unit_fields(unit_id: int) -> dict:
@@ -32,6 +32,16 @@ def _registration(registration: Registration) -> dict:
             "task_group_id": None, "criterion_id": None, "self_score": None, "approved_score": None}
 
 
+def _scorecard(scorecard) -> dict:
+    """A scorecard's row shows the unit's totals: Σ self-scores and Σ the figures given so far."""
+    self_total, figure_total = db.session.execute(
+        db.select(db.func.sum(ScoreLine.self_score), db.func.sum(ScoreLine.approved_score))
+        .where(ScoreLine.campaign_id == scorecard.campaign_id, ScoreLine.unit_id == scorecard.unit_id,
+               ScoreLine.state.in_(("submitted", "approved")))).one()
+    return {"campaign_id": scorecard.campaign_id, **_unit_fields(scorecard.unit_id),
+            "task_group_id": None, "criterion_id": None, "self_score": self_total, "approved_score": figure_total}
+
+
 def _nomination(nomination) -> dict:
     return {"campaign_id": nomination.campaign_id, **_unit_fields(nomination.unit_id),
             "task_group_id": None, "criterion_id": None, "self_score": None, "approved_score": None}
@@ -41,6 +51,7 @@ ADAPTERS: dict[type, tuple[str, Callable]] = {
     ScoreLine: ("score_line", _score_line),
     Registration: ("registration", _registration),
     Nomination: ("nomination", _nomination),
+    Scorecard: ("scorecard", _scorecard),
 }
 KINDS = [kind for kind, _adapter in ADAPTERS.values()]
 
@@ -63,12 +74,15 @@ def sync(obj, action: str, user, now: datetime) -> QueueItem:
     for key, value in fields.items():
         setattr(item, key, value)
     item.state = obj.state.value
+    item.level = getattr(obj, "level", 1)
     item.gap = (item.approved_score - item.self_score
                 if item.approved_score is not None and item.self_score is not None else Decimal(0))
     if action == "submit":
         item.submitted_at = now
         item.submissions = (item.submissions or 0) + 1
         item.decided_at = item.decided_by_id = None
+    elif action == "wait":  # a scorecard whose lines are not all at its level any more
+        pass
     else:
         item.decided_at = now
         item.decided_by_id = user.id

@@ -3,6 +3,7 @@ bulk approval, comments; live rows and a navigation badge that cost one integer 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -19,17 +20,18 @@ from portal.comments.services import add_comment, comments_for
 from portal.comments.views import comments_response
 from portal.evidence.services import evidence_for, same_file_elsewhere
 from portal.extensions import db
-from portal.models import AuditEvent, Campaign, Cluster, Commitment, Criterion, Nomination, Registration, Role, ScoreLine, Unit
+from portal.models import (AuditEvent, Campaign, Cluster, Commitment, Criterion, Nomination, Registration, Role, Scorecard,
+                           ScoreLine, ScoreState, Unit)
 from portal.nominations import eligibility
 from portal.nominations.services import forward as forward_nomination
-from portal.review import queries, services
+from portal.review import chain, queries, services
 from portal.review.diff import submission_diff
 from portal.workflow import allowed_actions, is_earlier_year, parse_version, subject_type
 
 bp = Blueprint("review", __name__)
 reviewers_only = roles_required(Role.REVIEWER, Role.ADMIN)
 REVIEWER_ROLES = {Role.REVIEWER.value, Role.ADMIN.value}
-SUBJECTS = {"score_line": ScoreLine, "registration": Registration, "nomination": Nomination}
+SUBJECTS = {"score_line": ScoreLine, "registration": Registration, "nomination": Nomination, "scorecard": Scorecard}
 
 
 def _page(campaign, filters):
@@ -47,11 +49,30 @@ def _filter_choices(campaign):
     }
 
 
+def _filters(campaign):
+    """The URL's filters; in a chain of several levels, the queue of the reviewer's first level
+    unless the URL names one."""
+    filters = queries.QueueFilters.from_args(request.args)
+    levels = chain.score_levels(campaign)
+    if len(levels) > 1 and (filters.level is None or filters.level > len(levels)):
+        acting = chain.acting_levels(current_user, campaign)
+        filters = replace(filters, level=(acting[0] if acting else levels[0]).position)
+    return filters
+
+
+def _level_tabs(campaign, filters):
+    """The levels' queues, for a chain of several levels: (level, whether the reviewer acts there)."""
+    levels = chain.score_levels(campaign)
+    if len(levels) < 2:
+        return []
+    return [(level, level.acts(current_user)) for level in levels]
+
+
 @bp.get("/")
 @reviewers_only
 def queue():
     campaign = current_campaign_or_404()
-    filters = queries.QueueFilters.from_args(request.args)
+    filters = _filters(campaign)
     page = _page(campaign, filters)
     version = live.current(live.QUEUE)
     if htmx.wants_partial("queue-results"):
@@ -59,7 +80,8 @@ def queue():
     else:
         response = current_app.make_response(render_template(
             "review/queue.html", page=page, version=version, campaign=campaign, sorts=queries.SORTS,
-            states=queries.STATES, kinds=queries.KINDS, **_filter_choices(campaign)))
+            states=queries.STATES, kinds=_kinds(campaign, filters), level_tabs=_level_tabs(campaign, filters),
+            **_filter_choices(campaign)))
     response.headers.add("Vary", htmx.HX_REQUEST)
     return response
 
@@ -94,7 +116,7 @@ def queue_rows():
     if request.args.get("v", type=int) == version:
         return "", 204
     campaign = current_campaign_or_404()
-    page = _page(campaign, queries.QueueFilters.from_args(request.args))
+    page = _page(campaign, _filters(campaign))
     return render_template("review/_queue_results.html", page=page, version=version)
 
 
@@ -106,7 +128,16 @@ def badge():
     if request.args.get("v", type=int) == version:
         return "", 204
     return render_template("review/_queue_badge.html", queue_badge={
-        "count": queries.open_count(current_campaign()), "version": version})
+        "count": queries.open_count(current_campaign(), current_user), "version": version})
+
+
+def _kinds(campaign, filters) -> list[str]:
+    """The kinds the level's queue holds (the kind filter's choices)."""
+    if not any(level.reviews_scorecards for level in chain.levels(campaign)):
+        return [kind for kind in queries.KINDS if kind != "scorecard"]
+    if chain.level_at(campaign, filters.level or 1).reviews_scorecards:
+        return ["scorecard"]
+    return list(queries.ITEM_KINDS)
 
 
 def load_subject(kind: str, subject_id: int):
@@ -121,22 +152,51 @@ def _earlier(obj) -> bool:
     return is_earlier_year(db.session.get(Campaign, obj.campaign_id))
 
 
+def _actions(obj, kind: str) -> list[str]:
+    """The decisions offered: those the item's state allows, for a person who acts at the level it
+    waits at; sending back needs a level before; at a scorecard level a line is signed off with the
+    scorecard (it can still be adjusted, sent back or returned on its own)."""
+    if _earlier(obj):
+        return []
+    actions = [a for a in allowed_actions(obj, current_user)
+               if a not in ("approve", "reject", "award") or kind in ("score_line", "scorecard")]
+    if kind == "nomination" or not hasattr(obj, "level"):
+        return actions
+    level = chain.level_at(obj.campaign_id, obj.level)
+    if obj.state.value == "submitted" and not level.acts(current_user):
+        return []
+    if obj.level <= 1:
+        actions = [a for a in actions if a != "send_back"]
+    if level.reviews_scorecards and kind != "scorecard":
+        actions = [a for a in actions if a not in ("approve", "accept")]
+    return actions
+
+
 def _detail_context(obj, **extra):
     kind = subject_type(obj)
+    multilevel = chain.is_multilevel(obj.campaign_id)
     context = {
         # The queue offers review decisions; a nomination's vote is closed on its own page.
-        "obj": obj, "kind": kind,
-        "actions": [] if _earlier(obj) else [a for a in allowed_actions(obj, current_user)
-                                             if a not in ("approve", "reject", "award") or kind == "score_line"],
+        "obj": obj, "kind": kind, "actions": _actions(obj, kind), "multilevel": multilevel,
+        "level": chain.level_at(obj.campaign_id, getattr(obj, "level", 1)) if multilevel else None,
+        "steps": chain.steps_for(obj) if multilevel and kind != "nomination" else [],
         "comments": comments_for(obj),
         "history": db.session.execute(db.select(AuditEvent).where(
             AuditEvent.subject_type == kind, AuditEvent.subject_id == obj.id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).scalars().all(),
         "errors": {}, "values": {},
     }
-    if kind == "score_line":
+    if kind == "scorecard":
+        lines = db.session.execute(
+            db.select(ScoreLine).join(Criterion, Criterion.id == ScoreLine.criterion_id)
+            .options(contains_eager(ScoreLine.criterion))
+            .where(ScoreLine.campaign_id == obj.campaign_id, ScoreLine.unit_id == obj.unit_id,
+                   ScoreLine.state.in_((ScoreState.SUBMITTED, ScoreState.APPROVED)))
+            .order_by(Criterion.position)).scalars().all()
+        context.update(lines=lines, earlier=chain.earlier_figures(lines))
+    elif kind == "score_line":
         evidence = evidence_for(obj)
-        context.update(evidence=evidence, duplicates=same_file_elsewhere(evidence),
+        context.update(evidence=evidence, earlier=chain.earlier_figures([obj]) if multilevel else {}, duplicates=same_file_elsewhere(evidence),
                        other_units=queries.shared_evidence_units(evidence), diff=submission_diff(obj),
                        commitment=_commitment(obj))
     elif kind == "nomination":
@@ -221,6 +281,25 @@ def return_item(kind: str, subject_id: int):
     return refused or _after_decision(obj, _("Returned to %(unit)s with your comment.", unit=obj.unit.short_name))
 
 
+@bp.post("/items/<kind>/<int:subject_id>/send-back")
+@reviewers_only
+def send_back(kind: str, subject_id: int):
+    obj = load_subject(kind, subject_id)
+    if kind not in ("score_line", "registration"):
+        abort(404)
+    refused = _decide(obj, services.send_back, request.form.get("comment"))
+    return refused or _after_decision(obj, _("Sent back to the previous level with your comment."))
+
+
+@bp.post("/scorecards/<int:scorecard_id>/sign-off")
+@reviewers_only
+def sign_off(scorecard_id: int):
+    scorecard = load_subject("scorecard", scorecard_id)
+    refused = _decide(scorecard, services.sign_off_scorecard)
+    return refused or _after_decision(scorecard, _("Signed off the scorecard of %(unit)s.",
+                                                      unit=scorecard.unit.short_name))
+
+
 @bp.post("/registrations/<int:registration_id>/accept")
 @reviewers_only
 def accept(registration_id: int):
@@ -261,11 +340,13 @@ def comment(kind: str, subject_id: int):
 @bp.post("/bulk-approve")
 @reviewers_only
 def bulk_approve():
-    ids = [int(v) for v in request.form.getlist("line") if re.fullmatch(r"\d{1,9}", v)][:500]
+    kind = "scorecard" if request.form.getlist("scorecard") else "score_line"
+    ids = [int(v) for v in request.form.getlist("scorecard" if kind == "scorecard" else "line")
+           if re.fullmatch(r"\d{1,9}", v)][:500]
     if not ids:
         flash(_("Select at least one score line."), "warning")
         return redirect(url_for(".queue"), code=303)
-    outcome = perform(services.bulk_approve, ids, current_user)  # each line access-checked by its decision
+    outcome = perform(services.bulk_approve, ids, current_user, kind)  # each access-checked by its decision
     if not outcome.ok:
         flash(outcome.message, "error")
     outcomes = outcome.value or []

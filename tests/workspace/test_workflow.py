@@ -5,21 +5,26 @@ from portal import workflow
 from portal.access import Denied
 from portal.extensions import db
 from portal.models import (AwardType, Nomination, NominationState, QueueItem, Registration, RegistrationState, Role,
-                           ScoreLine, ScoreState)
+                           Scorecard, ScorecardState, ScoreLine, ScoreState)
 from portal.workflow import TRANSITIONS, WorkflowError
 from tests import factories
 from tests.helpers import commitment_of, line_of
 
-R, S, N = RegistrationState, ScoreState, NominationState
+R, S, N, C = RegistrationState, ScoreState, NominationState, ScorecardState
+# The default target; in a chain of several levels an approval before the last keeps the item
+# submitted at the next level (tests/review/test_chain.py).
 EXPECTED = {
     (Registration, "submit"): ({R.DRAFT, R.RETURNED}, R.SUBMITTED, Role.UNIT_OFFICER),
     (Registration, "accept"): ({R.SUBMITTED}, R.ACCEPTED, Role.REVIEWER),
     (Registration, "return"): ({R.SUBMITTED}, R.RETURNED, Role.REVIEWER),
     (Registration, "reopen"): ({R.ACCEPTED}, R.RETURNED, Role.REVIEWER),
+    (Registration, "send_back"): ({R.SUBMITTED}, R.SUBMITTED, Role.REVIEWER),
     (ScoreLine, "submit"): ({S.DRAFT, S.RETURNED}, S.SUBMITTED, Role.UNIT_OFFICER),
     (ScoreLine, "approve"): ({S.SUBMITTED}, S.APPROVED, Role.REVIEWER),
     (ScoreLine, "adjust"): ({S.SUBMITTED}, S.APPROVED, Role.REVIEWER),
     (ScoreLine, "return"): ({S.SUBMITTED}, S.RETURNED, Role.REVIEWER),
+    (ScoreLine, "send_back"): ({S.SUBMITTED}, S.SUBMITTED, Role.REVIEWER),
+    (Scorecard, "approve"): ({C.SUBMITTED}, C.APPROVED, Role.REVIEWER),
     (Nomination, "submit"): ({N.DRAFT, N.RETURNED}, N.SUBMITTED, Role.UNIT_OFFICER),
     (Nomination, "return"): ({N.SUBMITTED}, N.RETURNED, Role.REVIEWER),
     (Nomination, "forward"): ({N.SUBMITTED}, N.FORWARDED, Role.REVIEWER),
@@ -27,7 +32,7 @@ EXPECTED = {
     (Nomination, "reject"): ({N.FORWARDED}, N.REJECTED, Role.ADMIN),
     (Nomination, "award"): ({N.APPROVED}, N.AWARDED, Role.ADMIN),
 }
-STATES = {Registration: R, ScoreLine: S, Nomination: N}
+STATES = {Registration: R, ScoreLine: S, Nomination: N, Scorecard: C}
 CASES = [
     (model, action, state)
     for (model, action) in EXPECTED
@@ -46,6 +51,12 @@ def subject(model, unit, state):
         obj = Nomination(campaign_id=award.campaign_id, unit_id=unit.id, award_type=award,
                          created_by_id=factories.gen_user().id)
         db.session.add(obj)
+    elif model is Scorecard:
+        campaign_id = line_of(unit, "3.3").campaign_id
+        obj = db.session.execute(db.select(Scorecard).filter_by(campaign_id=campaign_id, unit_id=unit.id)).scalar()
+        if obj is None:
+            obj = Scorecard(campaign_id=campaign_id, unit_id=unit.id)
+            db.session.add(obj)
     else:
         obj = commitment_of(unit, "1.1").registration if model is Registration else line_of(unit, "3.3")
     obj.state = state
