@@ -232,9 +232,12 @@ def sync_scorecard(campaign_id: int, unit_id: int, user, now: datetime) -> Score
         scorecard = Scorecard(campaign_id=campaign_id, unit_id=unit_id, state=state, level=position)
         db.session.add(scorecard)
         db.session.flush([scorecard])
-    elif (scorecard.state, scorecard.level) == (state, position):
-        return scorecard
-    arriving = state is ScorecardState.SUBMITTED and (scorecard.state, scorecard.level) != (state, position)
+        was = (None, None)
+    else:
+        was = (scorecard.state, scorecard.level)
+        if was == (state, position):
+            return scorecard
+    arriving = state is ScorecardState.SUBMITTED and was != (state, position)
     scorecard.state, scorecard.level = state, position
     if arriving:
         scorecard.submitted_at = now
