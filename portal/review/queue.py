@@ -81,7 +81,7 @@ def sync(obj, action: str, user, now: datetime) -> QueueItem:
         item.submitted_at = now
         item.submissions = (item.submissions or 0) + 1
         item.decided_at = item.decided_by_id = None
-    elif action == "wait":  # a scorecard whose lines are not all at its level any more
+    elif action in ("wait", "refresh"):  # a scorecard whose lines moved, or whose figures changed: no decision
         pass
     else:
         item.decided_at = now

@@ -15,7 +15,7 @@ from portal.models import (Campaign, CampaignState, Comment, Registration, Regis
                            ScoreLine, ScoreState, User, utcnow)
 from portal.comments.services import required_text
 from portal.notifications.services import notify_about, notify_level, notify_unit
-from portal.review import chain
+from portal.review import chain, queue
 from portal.workflow import Conflict, WorkflowError, ensure_campaign_open_for_changes
 from portal.scoring import parse_score
 
@@ -142,6 +142,10 @@ def _adjust_in_scorecard(line: ScoreLine, reviewer: User, level: chain.Level, sc
                            "previous_score": previous, "level": level.name})
     chain.record_step(line, level, "adjust", reviewer, score=score, previous=previous, reason=reason)
     notify_about(line, "adjusted", {"score": score, "self_score": line.self_score, "reason": reason})
+    scorecard = chain.scorecard_for(line.campaign_id, line.unit_id)
+    if scorecard is not None:  # its queue row shows the unit's totals
+        db.session.flush()
+        queue.sync(scorecard, "refresh", reviewer, utcnow())
 
 
 def return_item(obj: ScoreLine | Registration, reviewer: User, comment: str | None, version: int | None = None) -> None:
