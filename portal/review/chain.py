@@ -15,7 +15,8 @@ from datetime import datetime
 
 from flask import g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event
+from sqlalchemy.orm import Session, selectinload
 
 from portal import workflow
 from portal.access import Denied
@@ -85,6 +86,13 @@ def forget(campaign_id: int | None = None) -> None:
         chains = g.get("review_chains")
         if chains is not None:
             chains.pop(campaign_id, None) if campaign_id is not None else chains.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_edited_chains(session, _context) -> None:
+    """A level added, changed or removed: the request's remembered chains are out of date."""
+    if any(isinstance(obj, ReviewLevel) for obj in (*session.new, *session.dirty, *session.deleted)):
+        forget()
 
 
 def is_multilevel(campaign) -> bool:
