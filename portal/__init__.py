@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit.views import bp as audit_bp
     from portal.awards.views import bp as awards_bp
     from portal.campaign.views import bp as campaign_bp
+    from portal.chain_admin.views import bp as chain_admin_bp
     from portal.campaign.years import bp as years_bp
     from portal.history.views import bp as history_bp
     from portal.ceremony.views import bp as ceremony_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfer_bp, url_prefix="/admin/reference")
     app.register_blueprint(awards_bp, url_prefix="/admin/campaigns")  # /admin/campaigns/<id>/award-types/…
     app.register_blueprint(criteria_bp, url_prefix="/admin/campaigns")
+    app.register_blueprint(chain_admin_bp, url_prefix="/admin/campaigns")  # /admin/campaigns/<id>/levels, …
     app.register_blueprint(years_bp)  # no routes: the year switch's template helpers
     app.register_blueprint(history_bp, url_prefix="/history")
     app.register_blueprint(accounts_bp)

@@ -19,6 +19,7 @@ from portal.models import (
     CampaignState,
     Classification,
     CriterionKind,
+    LevelScope,
     NomineeKind,
     Role,
     TieBreak,
@@ -82,6 +83,9 @@ LABELS: dict[enum.Enum, object] = {
     VoteChoice.ABSTAIN: _l("Abstain"),
     TieBreak.BONUS_THEN_DEDUCTIONS: _l("Equal totals: more bonus points first, then fewer deductions"),
     TieBreak.NONE: _l("Equal totals share the rank"),
+    LevelScope.ITEM: _l("Item by item"),
+    LevelScope.SCORECARD: _l("The unit's scorecard as a whole"),
+    LevelScope.RANKING: _l("The ranking as a whole (final result)"),
 }
 
 DEADLINE_LABELS = {
@@ -145,6 +149,10 @@ HISTORY_LABELS = {
     "award_type_edited": _l("changed an award type"),
     "award_type_removed": _l("removed an award type"),
     "award_type_moved": _l("moved an award type"),
+    "review_level_created": _l("added a review level"),
+    "review_level_edited": _l("changed a review level"),
+    "review_level_removed": _l("removed a review level"),
+    "review_level_moved": _l("moved a review level"),
     "publish": _l("published the scoreboard"),
     "unpublish": _l("withdrew the scoreboard"),
     "freeze": _l("froze the scoreboard"),
@@ -211,6 +219,10 @@ ACTION_SENTENCES = {
     "award_type_edited": _l("%(actor)s changed the award type"),
     "award_type_removed": _l("%(actor)s removed the award type %(name)s"),
     "award_type_moved": _l("%(actor)s moved the award type from position %(old_position)s to %(position)s"),
+    "review_level_created": _l("%(actor)s added the review level %(name)s"),
+    "review_level_edited": _l("%(actor)s changed the review level"),
+    "review_level_removed": _l("%(actor)s removed the review level %(name)s"),
+    "review_level_moved": _l("%(actor)s moved the review level from position %(old_position)s to %(position)s"),
     "publish": _l("%(actor)s published the scoreboard"),
     "unpublish": _l("%(actor)s withdrew the scoreboard from publication"),
     "freeze": _l("%(actor)s froze the scoreboard (%(units)s units, %(incomplete)s not yet fully reviewed)"),
@@ -310,6 +322,8 @@ FIELD_LABELS = {
     "award_types": _l("Award types"),
     "clusters": _l("Clusters"),
     "criteria": _l("Criteria"),
+    "scope": _l("What the level reviews"),
+    "members": _l("Members"),
 }
 
 FILE_KINDS = {
@@ -368,6 +382,7 @@ KIND_LABELS = {
     "cluster": _l("Cluster"),
     "award_type": _l("Award type"),
     "scoreboard": _l("Scoreboard"),
+    "review_level": _l("Review level"),
 }
 
 # The same words as the unit's side shows for the same state (LABELS above).

@@ -18,6 +18,7 @@ from portal.models import (
     Criterion,
     Nomination,
     Registration,
+    ReviewLevel,
     ScoreLine,
     Unit,
     User,
@@ -109,9 +110,16 @@ def _award_types(ids):
             for r in _rows(stmt)}
 
 
+def _review_levels(ids):
+    stmt = (sa.select(ReviewLevel.id, ReviewLevel.name, ReviewLevel.position, Campaign.year)
+            .join(Campaign, Campaign.id == ReviewLevel.campaign_id).where(ReviewLevel.id.in_(ids)))
+    return {r.id: Subject(f"{r.position}. {_short(r.name)} ({r.year})",
+                          url_for("chain_admin.edit", level_id=r.id)) for r in _rows(stmt)}
+
+
 RESOLVERS = {"score_line": _score_lines, "registration": _registrations, "nomination": _nominations,
              "user": _users, "campaign": _campaigns, "scoreboard": _scoreboards, "criterion": _criteria,
-             "unit": _units, "cluster": _clusters, "award_type": _award_types}
+             "unit": _units, "cluster": _clusters, "award_type": _award_types, "review_level": _review_levels}
 
 
 def _gone(event) -> Subject:

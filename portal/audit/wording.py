@@ -18,6 +18,7 @@ from portal.models import (
     AwardLevel,
     Classification,
     CriterionKind,
+    LevelScope,
     NomineeKind,
     Role,
     TieBreak,
@@ -38,6 +39,7 @@ ENUM_FIELDS: dict[str, type[enum.Enum]] = {
 # The same key names a different thing on different objects.
 ENUM_FIELDS_BY_SUBJECT: dict[tuple[str, str], type[enum.Enum]] = {
     ("criterion", "kind"): CriterionKind, ("unit", "kind"): UnitKind, ("award_type", "nominee"): NomineeKind,
+    ("review_level", "scope"): LevelScope,
 }
 LONG_TEXT = 300
 

@@ -15,7 +15,7 @@ from portal.criteria_rules import Node, check_sums
 from portal.extensions import db
 from portal.formatting import fmt_points
 from portal.labels import label
-from portal.models import AwardType, Campaign, CampaignState, Criterion, Role
+from portal.models import AwardType, Campaign, CampaignState, Criterion, ReviewLevel, Role
 from portal.workflow import CURRENT_CAMPAIGN_ORDER, Conflict, WorkflowError, is_earlier_year
 
 DATE_FIELDS = ("registration_deadline", "reporting_deadline", "review_end", "ceremony_date")
@@ -210,7 +210,8 @@ def check_new_year(year: int | None) -> int:
 
 def copy_campaign(source: Campaign, year: int, admin) -> Campaign:
     """A new ``draft`` campaign for ``year`` with the source's criteria tree (positions and parents),
-    award types with every rule, thresholds, tie-break, scale and texts; dates shifted by whole years.
+    award types with every rule, review levels with their members, thresholds, tie-break, scale and
+    texts; dates shifted by whole years.
     Clusters and units are not per campaign: they stay as they are and serve both years.
     The source is only read. Runs inside the caller's transaction (``perform``)."""
     check_new_year(year)
@@ -234,6 +235,11 @@ def copy_campaign(source: Campaign, year: int, admin) -> Campaign:
     for award in source.award_types:
         db.session.add(AwardType(campaign=copy, required_documents=list(award.required_documents or []),
                                  **{f: getattr(award, f) for f in AWARD_TYPE_COPIED}))
+    levels = db.session.execute(db.select(ReviewLevel).where(ReviewLevel.campaign_id == source.id)
+                                .order_by(ReviewLevel.position)).scalars()
+    for level in levels:
+        db.session.add(ReviewLevel(campaign_id=copy.id, position=level.position, name=level.name, scope=level.scope,
+                                   members=list(level.members)))
     _audit(copy, "campaign_copied", admin, after={"from_year": source.year, "year": year})
     return copy
 

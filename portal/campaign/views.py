@@ -11,6 +11,7 @@ from portal.actions import perform
 from portal.auth.forms import EmptyForm
 from portal.campaign import services
 from portal.campaign.forms import EDITABLE, CampaignForm, CopyForm
+from portal.chain_admin.services import levels_of, summaries, summary
 from portal.extensions import db
 from portal.labels import label
 from portal.models import Campaign, Role, TieBreak
@@ -38,7 +39,7 @@ def _campaign_or_404(campaign_id: int) -> Campaign:
 def index():
     campaigns = db.session.execute(db.select(Campaign).order_by(Campaign.year.desc())).scalars().all()
     current = services.current_campaign()
-    return render_template("campaign/index.html", campaigns=campaigns, current=current,
+    return render_template("campaign/index.html", campaigns=campaigns, current=current, chains=summaries(campaigns),
                            form=EmptyForm(), copy_form=_copy_form(campaigns))
 
 
@@ -82,7 +83,7 @@ def copy():
         else:
             flash(outcome.message, "error")
     return render_template("campaign/index.html", campaigns=campaigns, current=services.current_campaign(),
-                           form=EmptyForm(), copy_form=form), status
+                           chains=summaries(campaigns), form=EmptyForm(), copy_form=form), status
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -109,7 +110,7 @@ def edit(campaign_id: int):
 def _edit_page(campaign: Campaign, form: CampaignForm, status: int = 200):
     transitions = [(name, *TRANSITION_TEXTS[name]) for name in services.allowed_transitions(campaign)]
     return render_template("campaign/edit.html", campaign=campaign, form=form, transitions=transitions,
-                           button_form=EmptyForm()), status
+                           chain=summary(levels_of(campaign)), button_form=EmptyForm()), status
 
 
 @bp.post("/<int:campaign_id>/<action>")
