@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.evidence.views import bp as evidence_bp
     from portal.reference.views import bp as reference_bp
     from portal.reminders.views import bp as reminders_bp
+    from portal.results.views import bp as results_bp
     from portal.review.views import bp as review_bp
     from portal.scoreboard.views import bp as scoreboard_bp
     from portal.search.views import bp as search_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(scoreboard_bp, url_prefix="/scoreboard")
+    app.register_blueprint(results_bp, url_prefix="/results")
     app.register_blueprint(ceremony_bp)  # /display/… and /scoreboard/control…
     app.register_blueprint(nominations_bp, url_prefix="/nominations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")

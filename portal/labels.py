@@ -160,6 +160,8 @@ HISTORY_LABELS = {
     "reveal": _l("moved the ceremony reveal"),
     "display_link": _l("created a display link"),
     "revoke_link": _l("revoked a display link"),
+    "result_approved": _l("approved the final result"),
+    "result_unlocked": _l("unlocked the final result"),
 }
 
 # Each event as a sentence, looked up by "subject:action[:variant]", then "action". The values are
@@ -230,6 +232,8 @@ ACTION_SENTENCES = {
     "reveal": _l("%(actor)s moved the ceremony screen to step %(step)s"),
     "display_link": _l("%(actor)s created the display link %(label)s"),
     "revoke_link": _l("%(actor)s revoked the display link %(label)s"),
+    "result_approved": _l("%(actor)s approved the ranking of %(units)s units as the final result and locked it"),
+    "result_unlocked": _l("%(actor)s unlocked the final result to correct it, reason: %(reason)s"),
     "create_account": _l("%(actor)s created the account"),
     "update_account": _l("%(actor)s changed the account"),
     "reset_password": _l("%(actor)s reset the account's password"),
@@ -383,6 +387,7 @@ KIND_LABELS = {
     "award_type": _l("Award type"),
     "scoreboard": _l("Scoreboard"),
     "review_level": _l("Review level"),
+    "final_result": _l("Final result"),
 }
 
 # The same words as the unit's side shows for the same state (LABELS above).

@@ -15,7 +15,7 @@ from portal.formatting import fmt_date, fmt_points
 from portal.labels import label
 from portal.models import Campaign, CampaignState, Criterion, ScoreLine, ScoreState, Unit
 from portal.parsing import parse_decimal
-from portal.workflow import WorkflowError, ensure_campaign_open_for_changes
+from portal.workflow import WorkflowError, ensure_campaign_open_for_changes, ensure_result_unlocked
 
 STEP = Decimal("0.25")
 
@@ -69,6 +69,7 @@ def check_unit_working(unit: Unit, today: date) -> None:
 
 def check_score_editable(line: ScoreLine, campaign: Campaign, today: date) -> None:
     check_campaign_open(campaign)
+    ensure_result_unlocked(campaign)  # the approved final result: no score, no evidence changes
     check_unit_working(line.unit, today)
     if line.state not in (ScoreState.DRAFT, ScoreState.RETURNED):
         raise WorkflowError(_("This score line is “%(state)s” and is read-only until a reviewer returns it.",

@@ -81,7 +81,7 @@ def ensure_result_unlocked(campaign_or_id) -> None:
             FinalResult.campaign_id == campaign_id, FinalResult.locked.is_(True))).scalar_one_or_none()
     if result is not None:
         raise WorkflowError(_("The final result of this campaign was approved on %(day)s and is locked: no score can "
-                              "change. An administrator can unlock it, giving the reason. Nothing was changed.",
+                              "change. An administrator can unlock it, giving the reason.",
                               day=fmt_date(result.approved_at)))
 
 

@@ -15,6 +15,7 @@ from portal.auth.forms import EmptyForm
 from portal.collation import vi_key
 from portal.extensions import db
 from portal.models import Campaign, Cluster, ReminderRun, Role, Unit, User
+from portal.results.services import state_figure as result_figure
 
 bp = Blueprint("admin", __name__)
 admin_only = roles_required(Role.ADMIN)
@@ -33,6 +34,7 @@ def index():
         "accounts": count(db.select(User.id).where(User.active.is_(True))),
         "last_run": db.session.scalar(db.select(func.max(ReminderRun.started_at))),
     }
+    figures["result"] = result_figure(campaign)
     return render_template("admin/index.html", campaign=campaign, figures=figures)
 
 

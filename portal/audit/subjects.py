@@ -16,6 +16,7 @@ from portal.models import (
     Campaign,
     Cluster,
     Criterion,
+    FinalResult,
     Nomination,
     Registration,
     ReviewLevel,
@@ -86,6 +87,13 @@ def _scoreboards(ids):
             for r in _rows(stmt)}
 
 
+def _final_results(ids):
+    stmt = (sa.select(FinalResult.id, Campaign.year, Campaign.is_current)
+            .join(Campaign, Campaign.id == FinalResult.campaign_id).where(FinalResult.id.in_(ids)))
+    return {r.id: Subject(_("Final result %(year)s", year=r.year),
+                          url_for("results.page", **({} if r.is_current else {"year": r.year}))) for r in _rows(stmt)}
+
+
 def _criteria(ids):
     stmt = (sa.select(Criterion.id, Criterion.code, Criterion.title, Campaign.year)
             .join(Campaign, Campaign.id == Criterion.campaign_id).where(Criterion.id.in_(ids)))
@@ -119,6 +127,7 @@ def _review_levels(ids):
 
 RESOLVERS = {"score_line": _score_lines, "registration": _registrations, "nomination": _nominations,
              "user": _users, "campaign": _campaigns, "scoreboard": _scoreboards, "criterion": _criteria,
+             "final_result": _final_results,
              "unit": _units, "cluster": _clusters, "award_type": _award_types, "review_level": _review_levels}
 
 

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.formatting import fmt_points
 from portal.labels import label
 from portal.models import AwardType, Campaign, CampaignState, Criterion, ReviewLevel, Role
-from portal.workflow import CURRENT_CAMPAIGN_ORDER, Conflict, WorkflowError, is_earlier_year
+from portal.workflow import CURRENT_CAMPAIGN_ORDER, Conflict, WorkflowError, ensure_result_unlocked, is_earlier_year
 
 DATE_FIELDS = ("registration_deadline", "reporting_deadline", "review_end", "ceremony_date")
 ORGANISATION_FIELDS = ("organization_name", "organization_place")
@@ -244,11 +244,17 @@ def copy_campaign(source: Campaign, year: int, admin) -> Campaign:
     return copy
 
 
+# The settings the ranking is computed from: they change only while the final result is not locked.
+RANKING_BASIS = ("scale", "threshold_excellent", "threshold_good", "threshold_completed", "tie_break")
+
+
 def update_campaign(campaign: Campaign, values: dict, version: int, admin) -> Campaign:
     """Save the edited settings (already validated by the form); a stale ``version`` is a conflict."""
     if version != campaign.version:
         raise Conflict()
     before = {k: _plain(getattr(campaign, k)) for k in values}
+    if any(k in RANKING_BASIS and before[k] != _plain(v) for k, v in values.items()):
+        ensure_result_unlocked(campaign)  # the approved ranking's classifications and order stay as approved
     for key, value in values.items():
         setattr(campaign, key, value)
     changed = {k: _plain(v) for k, v in values.items() if before[k] != _plain(v)}

@@ -24,7 +24,7 @@ from portal.labels import label
 from portal.locking import reopen_campaign
 from portal.models import AwardLevel, Campaign, CampaignState, DisplayLink, Role
 from portal.parsing import parse_int, positive_int
-from portal.scoreboard.services import incomplete_units, read_state, visible_rows
+from portal.scoreboard.services import incomplete_units, official_result, read_state, visible_rows
 
 # Registered without a prefix: the screen lives under /display, the control page beside the scoreboard.
 bp = Blueprint("ceremony", __name__)
@@ -61,7 +61,8 @@ def stage_context(campaign) -> dict:
     rows = visible_rows(campaign, live_view=False, state=state)
     frozen = state.frozen_at is not None
     stage = stage_for(rows, state.reveal_step, frozen, services.award_screen_pages(campaign) if frozen else None)
-    return {"campaign": campaign, "stage": stage, "frozen": frozen, "version": live.current(live.SCOREBOARD)}
+    return {"campaign": campaign, "stage": stage, "frozen": frozen, "version": live.current(live.SCOREBOARD),
+            "result": official_result(campaign)}
 
 
 @bp.get("/display/<token>")

@@ -48,7 +48,13 @@ from portal.models import (
     Unit,
 )
 from portal.notifications.services import notify_about
-from portal.workflow import Conflict, WorkflowError, ensure_campaign_open_for_changes, flush_or_conflict
+from portal.workflow import (
+    Conflict,
+    WorkflowError,
+    ensure_campaign_open_for_changes,
+    ensure_result_unlocked,
+    flush_or_conflict,
+)
 from portal.workspace.services import ensure_workspace
 
 MAX_TITLE = 1000
@@ -306,6 +312,7 @@ def _next_position(campaign: Campaign, parent: Criterion | None) -> int:
 def create_criterion(campaign: Campaign, values: CriterionValues, admin) -> Criterion:
     """A new group or item at the end of its group; every existing unit workspace gets its rows."""
     ensure_campaign_open_for_changes(campaign)
+    ensure_result_unlocked(campaign)
     parent = _validate(campaign, values)
     criterion = Criterion(campaign=campaign, parent=parent, code=values.code.strip(), kind=values.kind,
                           title=values.title.strip(), guidance=values.guidance.strip(),
@@ -325,6 +332,7 @@ def update_criterion(criterion: Criterion, values: CriterionValues, version: int
     and when units have data the change would invalidate — with the list of that data."""
     campaign = criterion.campaign
     ensure_campaign_open_for_changes(campaign)
+    ensure_result_unlocked(campaign)
     if version is None or version != criterion.version:
         raise Conflict()
     parent = _validate(campaign, values, criterion)
@@ -389,6 +397,7 @@ def remove_criterion(criterion: Criterion, version: int | None, admin) -> None:
     """Remove a group without items, or an item no unit has data on (its empty rows go with it)."""
     campaign = criterion.campaign
     ensure_campaign_open_for_changes(campaign)
+    ensure_result_unlocked(campaign)
     if version is None or version != criterion.version:
         raise Conflict()
     if criterion.children:
@@ -420,6 +429,7 @@ def move_criterion(criterion: Criterion, step: int, admin) -> Criterion:
     administrator editing the same item meanwhile is not told it changed (its content did not)."""
     campaign = criterion.campaign
     ensure_campaign_open_for_changes(campaign)
+    ensure_result_unlocked(campaign)
     siblings = sorted((c for c in campaign.criteria if c.parent_id == criterion.parent_id),
                       key=lambda c: (c.position, c.id))
     index = siblings.index(criterion)

@@ -37,7 +37,7 @@ from portal.models import (
     UnitKind,
     VoteDenominator,
 )
-from portal.workflow import ensure_campaign_open_for_changes
+from portal.workflow import ensure_campaign_open_for_changes, ensure_result_unlocked
 from portal.workspace.services import prepare_officers_workspaces
 
 FILE_PATTERNS = {
@@ -507,6 +507,7 @@ def write_reference(parsed: Parsed, year: int) -> Summary:
     """Write reference data that :func:`parse_directory` validated into ``year``'s campaign."""
     campaign = db.session.execute(db.select(Campaign).where(Campaign.year == year)).scalar_one_or_none()
     ensure_campaign_open_for_changes(campaign)
+    ensure_result_unlocked(campaign)  # the approved final result's criteria and units stay as approved
     if campaign is None:
         campaign = default_campaign(year)
         db.session.add(campaign)

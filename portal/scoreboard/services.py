@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from portal.collation import vi_sorted
 from portal.extensions import db
-from portal.models import Campaign, Cluster, RenderedScoreboard, ScoreboardState
+from portal.models import Campaign, Cluster, FinalResult, RenderedScoreboard, ScoreboardState
 from portal.scoreboard.ranking import compute_standings
 
 KEEP_VERSIONS = 5  # rendered tables kept per variant (older ones are deleted as new ones come)
@@ -26,6 +26,15 @@ def read_state(campaign: Campaign) -> ScoreboardState:
         state = ScoreboardState(campaign_id=campaign.id, published=False, frozen_at=None, frozen_standings=None,
                                 reveal_step=0)
     return state
+
+
+def official_result(campaign: Campaign | None) -> FinalResult | None:
+    """The campaign's final result as the scoreboard and the ceremony show it: only while approved and
+    locked (``portal.results`` approves and unlocks it, and bumps the scoreboard's counter each time)."""
+    if campaign is None:
+        return None
+    return db.session.execute(sa.select(FinalResult).where(
+        FinalResult.campaign_id == campaign.id, FinalResult.locked.is_(True))).scalar_one_or_none()
 
 
 def is_complete(row: dict) -> bool:

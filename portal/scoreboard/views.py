@@ -80,7 +80,8 @@ def _live(campaign, view: str, live_view: bool, version: int, state=None):
             shown = sorted(shown, key=lambda r: r["cluster_rank"])  # stable: the rank's names stay in order
         table = Markup(render_template("scoreboard/_table.html", rows=present(shown, view), movement=movement,
                                        view=view))
-        return render_template("scoreboard/_live.html", view=view, version=version, table=table, year=campaign.year)
+        return render_template("scoreboard/_live.html", view=view, version=version, table=table, year=campaign.year,
+                               result=services.official_result(campaign))  # approving or unlocking bumps the version
 
     entry = services.rendered(campaign, variant, version, build,
                               lambda: services.visible_rows(campaign, live_view, state))

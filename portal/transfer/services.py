@@ -55,7 +55,7 @@ from portal.reference.importer import (
     read_xlsx,
     write_reference,
 )
-from portal.workflow import WorkflowError, ensure_campaign_open_for_changes
+from portal.workflow import WorkflowError, ensure_campaign_open_for_changes, ensure_result_unlocked
 from portal.xlsx import append_row, header_row, new_workbook, workbook_bytes
 
 KINDS = tuple(FILE_PATTERNS)  # clusters, units, criteria, award_types — the order they are applied in
@@ -472,6 +472,7 @@ def apply_upload(upload: ReferenceUpload, seen_fingerprint: str, admin) -> Plan:
     administrator saw; the upload is used up."""
     campaign = db.session.get(Campaign, upload.campaign_id)
     ensure_campaign_open_for_changes(campaign)
+    ensure_result_unlocked(campaign)
     plan = plan_import(campaign, tables_of(upload))
     if plan.fingerprint != seen_fingerprint:
         raise StalePreview(plan)

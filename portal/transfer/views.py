@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import Campaign, Role
 from portal.transfer import services
 from portal.transfer.forms import ConfirmForm, UploadForm
-from portal.workflow import WorkflowError, ensure_campaign_open_for_changes
+from portal.workflow import WorkflowError, ensure_campaign_open_for_changes, ensure_result_unlocked
 
 bp = Blueprint("transfer", __name__)
 admin_only = roles_required(Role.ADMIN)
@@ -66,6 +66,7 @@ def upload_files():
     campaign = db.get_or_404(Campaign, form.campaign.data)
     try:
         ensure_campaign_open_for_changes(campaign)
+        ensure_result_unlocked(campaign)
     except WorkflowError as refusal:
         form.campaign.errors = [refusal.message]
         return _upload_page(form, campaigns, status=422)

@@ -35,7 +35,7 @@ from portal.models import (
     utcnow,
 )
 from portal.scoring import check_campaign_open, check_score_editable, check_unit_working, parse_score
-from portal.workflow import Conflict, WorkflowError, flush_or_conflict
+from portal.workflow import Conflict, WorkflowError, ensure_result_unlocked, flush_or_conflict
 
 LEAF_KINDS = (CriterionKind.ITEM, CriterionKind.BONUS, CriterionKind.DEDUCTION)
 MAX_TEXT = 4000
@@ -117,6 +117,7 @@ def _check_version(obj, version: int | None) -> None:
 def check_registration_editable(registration: Registration, today: date) -> None:
     campaign = registration.campaign
     check_campaign_open(campaign)
+    ensure_result_unlocked(campaign)
     check_unit_working(registration.unit, today)
     if registration.state not in (RegistrationState.DRAFT, RegistrationState.RETURNED):
         raise WorkflowError(_("The registration has been submitted and can no longer be changed, "
