@@ -94,7 +94,10 @@ def reminder_lines(data: dict) -> list[str]:
 def digest_line(item: dict) -> str:
     """One waiting item of a reviewer's digest."""
     what = (f"{item['code']} {item['title']}" if item.get("code")
-            else _("Pledge registration") if item["kind"] == "registration" else _("Award nomination"))
+            else _("Pledge registration") if item["kind"] == "registration"
+            else _("Unit's scorecard waiting for sign-off") if item["kind"] == "scorecard" else _("Award nomination"))
+    if item.get("level"):  # a review chain of several levels: the level it waits at
+        what = _("%(what)s (at the level “%(level)s”)", what=what, level=item["level"])
     return _("%(unit)s — %(what)s — submitted %(day)s, waiting %(days)d days",
              unit=item["unit"], what=what, day=fmt_date(date.fromisoformat(item["submitted"])), days=item["days"])
 

@@ -5,7 +5,9 @@ of every item (its own or the campaign's) — each unit still missing something 
 lead-day step (REMINDER_DAYS_BEFORE, e.g. 7, 3 and 1 days before) that says exactly what is missing:
 an in-portal notification for each of its officers and, when mail is configured, an e-mail. Each
 reminder is recorded first (a unique row), so a second run — or a run racing this one — sends
-nothing again. Reviewers get one digest a day of the items waiting longer than REVIEW_OVERDUE_DAYS.
+nothing again. Reviewers get one digest a day of the items waiting longer than REVIEW_OVERDUE_DAYS;
+in a review chain of several levels, each person assigned to a level gets the items waiting at the
+levels they act at.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from portal.models import (
 )
 from portal.notifications.services import digest_line, reminder_headline, reminder_lines
 from portal.reminders import mail
+from portal.review import chain
 from portal.review.queries import overdue_limit
 from portal.workspace.services import LEAF_KINDS, needs_evidence
 
@@ -255,7 +258,9 @@ def _send(record, messages: list, report: RunReport) -> None:
 # --- the reviewers' digest ---------------------------------------------------------------------
 
 def overdue_items(campaign: Campaign, now: datetime, days: int) -> list[dict]:
-    """Items submitted and still waiting after ``days`` days, oldest first, as the digest lists them."""
+    """Items submitted and still waiting after ``days`` days, oldest first, as the digest lists them.
+    In a review chain of several levels each item also carries the level it waits at (``position``,
+    and ``level``: its name, shown in the digest)."""
     rows = db.session.execute(
         db.select(QueueItem, Unit.short_name, Criterion.code, Criterion.title)
         .join(Unit, Unit.id == QueueItem.unit_id)
@@ -264,10 +269,48 @@ def overdue_items(campaign: Campaign, now: datetime, days: int) -> list[dict]:
                QueueItem.submitted_at < overdue_limit(days, now))
         .order_by(QueueItem.submitted_at, QueueItem.id)
     ).all()
-    return [{"unit": unit_name, "kind": item.subject_type, "code": code, "title": title,
-             "submitted": clock.local(item.submitted_at).date().isoformat(),
-             "days": (now - item.submitted_at).days}
-            for item, unit_name, code, title in rows]
+    levels = chain.levels(campaign) if chain.is_multilevel(campaign) else None
+    items = []
+    for item, unit_name, code, title in rows:
+        entry = {"unit": unit_name, "kind": item.subject_type, "code": code, "title": title,
+                 "submitted": clock.local(item.submitted_at).date().isoformat(),
+                 "days": (now - item.submitted_at).days}
+        if levels is not None:
+            position = min(max(item.level or 1, 1), len(levels))
+            entry.update(position=position, level=levels[position - 1].name)
+        items.append(entry)
+    return items
+
+
+def _acts_on(level: chain.Level, item: dict) -> bool:
+    """Whether ``item`` waits in ``level``'s queue: a scorecard at a scorecard level, anything else
+    at an item level (as the queue of each level shows them)."""
+    if item.get("position", 1) != level.position:
+        return False
+    return (item["kind"] == "scorecard") == level.reviews_scorecards
+
+
+def _recipients(campaign: Campaign, items: list[dict]) -> list[tuple[User, list[dict]]]:
+    """Who gets a digest and what it lists. One level (the chain the portal always had): every active
+    reviewer, all the overdue items. Several levels: each active person assigned to an item or
+    scorecard level, the overdue items waiting at the levels they act at (nobody with none)."""
+    if not chain.is_multilevel(campaign):
+        reviewers = db.session.execute(db.select(User).where(
+            User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.username)).scalars().all()
+        return [(reviewer, items) for reviewer in reviewers]
+    levels = chain.score_levels(campaign)
+    member_ids = set().union(*(level.member_ids or () for level in levels))
+    if not member_ids:
+        return []
+    people = db.session.execute(db.select(User).where(
+        User.id.in_(member_ids), User.active.is_(True)).order_by(User.username)).scalars().all()
+    listed = []
+    for person in people:
+        acting = [level for level in levels if level.acts(person)]
+        mine = [item for item in items if any(_acts_on(level, item) for level in acting)]
+        if mine:
+            listed.append((person, mine))
+    return listed
 
 
 def send_review_digests(campaign: Campaign, today: date, now: datetime, report: RunReport) -> None:
@@ -275,25 +318,29 @@ def send_review_digests(campaign: Campaign, today: date, now: datetime, report: 
     items = overdue_items(campaign, now, days)
     if not items:
         return
-    reviewers = db.session.execute(db.select(User).where(
-        User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.username)).scalars().all()
-    for reviewer in reviewers:
+    for reviewer, mine in _recipients(campaign, items):
         recipients = [reviewer.email] if reviewer.email and mail.configured() else []
         digest_id = _claim(ReviewDigest, {"campaign_id": campaign.id, "user_id": reviewer.id, "day": today,
-                                          "items": items, "recipients": recipients, "mail_error": "",
+                                          "items": mine, "recipients": recipients, "mail_error": "",
                                           "sent_at": clock.now()})
         if digest_id is None:
             db.session.rollback()
             report.already_sent += 1
             continue
         report.notifications += _notify([reviewer.id], "review_digest", "review_digest", digest_id,
-                                        {"items": items, "overdue_days": days})
+                                        {"items": mine, "overdue_days": days})
         db.session.commit()
         report.digests += 1
         digest = db.session.get(ReviewDigest, digest_id)
         report.sent.append(digest)
         if recipients:
-            _send(digest, [_digest_email(reviewer, campaign, items, days, today)], report)
+            _send(digest, [_digest_email(reviewer, campaign, mine, days, today)], report)
+
+
+def _queue_of(items: list[dict]) -> dict:
+    """In a chain of several levels the digest's link opens the queue of the lowest level listed."""
+    positions = [item["position"] for item in items if "position" in item]
+    return {"level": min(positions)} if positions else {}
 
 
 def _digest_email(reviewer: User, campaign: Campaign, items: list[dict], days: int, today: date) -> mail.Message:
@@ -302,7 +349,7 @@ def _digest_email(reviewer: User, campaign: Campaign, items: list[dict], days: i
                     day=fmt_date(today), n=len(items), days=days)
         body = render_template("reminders/digest_email.txt", reviewer=reviewer, campaign=campaign, days=days,
                                lines=[digest_line(item) for item in items],
-                               link=mail.portal_link("review.queue", age=days))
+                               link=mail.portal_link("review.queue", age=days, **_queue_of(items)))
     return mail.Message(reviewer.email, subject, body)
 
 

@@ -1,6 +1,7 @@
 """The scoreboard as an XLSX workbook: an overall sheet and one per cluster, with the breakdown, in
 the viewer's language.  Shared ranks are marked, units not fully reviewed read "not yet
-classifiable" with a provisional rank; every cell is written through ``portal.xlsx``."""
+classifiable" with a provisional rank; in a review chain of several levels a last column says how
+far each unit's scorecard has come.  Every cell is written through ``portal.xlsx``."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from portal.collation import vi_key
 from portal.formatting import fmt_points
 from portal.scoreboard.present import classification_text
+from portal.scoreboard.progress import stage_text
 from portal.scoreboard.services import is_complete
 from portal.xlsx import append_row, header_row, new_workbook, workbook_bytes
 
@@ -29,6 +31,10 @@ def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str)
                for g in groups]
     header += [_("Bonus"), _("Deductions"), _("Provisional"), _("Approved items"), _("Submitted items"), _("All items")]
     widths = [7, 9, 11, 44, 28, 9, 30] + [24] * len(groups) + [9, 9, 11, 10, 10, 10]
+    chained = any(row.get("chain") for row in rows)  # a review chain of several levels: how far each unit is
+    if chained:
+        header.append(_("Review progress"))
+        widths.append(36)
     header_row(sheet, header, widths)
     yes = _("yes")
     for row in sorted(rows, key=lambda r: (r[rank_key], vi_key(r["name"]), r["code"])):
@@ -36,7 +42,8 @@ def _sheet(workbook, title: str, rows: list[dict], rank_key: str, tied_key: str)
                            row["name"], row["cluster"], float(row["total"]), classification_text(row)]
                    + [float(g["approved"]) for g in row["groups"]]
                    + [float(row["bonus"]), float(row["deductions"]), float(row["provisional"]),
-                      row["approved_items"], row["submitted_items"], row["total_items"]])
+                      row["approved_items"], row["submitted_items"], row["total_items"]]
+                   + ([stage_text(row.get("chain"))] if chained else []))
         for column in [6, *range(8, 8 + len(groups) + 3)]:  # points: total, groups, bonus, deductions, provisional
             sheet.cell(row=sheet.max_row, column=column).number_format = POINTS_FORMAT
     sheet.freeze_panes = "E2"

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from portal.formatting import decimal_symbol, fmt_date, points_text
 from portal.labels import classification_label
+from portal.scoreboard.progress import stage_text
 from portal.scoreboard.services import is_complete
 
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT = 16, 6, 24
@@ -82,6 +83,7 @@ def present(rows: list[dict], view: str) -> list[dict]:
             "reviewed": "" if complete else progress_text(row),
             "provisional": points(row["provisional"]),
             "progress": f'{row["approved_items"]}/{row["submitted_items"]}/{row["total_items"]}',
+            "chain": row.get("chain"), "chain_text": stage_text(row.get("chain")),
             "bars_width": width, "bars_frames": frames, "bars_fills": fills,
             "bars_label": "; ".join(f'{g["code"]}: {p}/{points(g["maximum"])}' for g, p in zip(row["groups"], group_points)),
             "bars_numbers": " · ".join(group_points),

@@ -6,7 +6,8 @@ the campaign's rule (default: higher bonus, then fewer deductions); units still 
 and are marked tied. The provisional (self-scored) total is shown beside and never ranked.
 
 Three queries whatever the number of units and score lines: the units, the criteria, and
-one aggregate grouped by unit and criteria group.
+one aggregate grouped by unit, criteria group, state and review level (the level tells how far a
+unit's lines have come through a review chain: ``portal.scoreboard.progress``).
 """
 from __future__ import annotations
 
@@ -63,6 +64,10 @@ class UnitStanding:
     cluster_tied: bool = False
     classification: Classification | None = None
     ended: bool = False
+    # (state, level) → number of the unit's lines, scored items and bonus/deduction claims apart:
+    # where the lines stand in the review chain (portal.scoreboard.progress reads them).
+    scored_lines: Counter = field(default_factory=Counter)
+    claim_lines: Counter = field(default_factory=Counter)
 
     @property
     def complete(self) -> bool:
@@ -111,19 +116,24 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
         sa.select(Criterion).where(Criterion.campaign_id == campaign.id).order_by(Criterion.position)).scalars().all()
     groups = [c for c in criteria if c.parent_id is None]
     approved = sa.case((ScoreLine.state == ScoreState.APPROVED, ScoreLine.approved_score), else_=0)
+    # Grouped by state and review level too (what the chain's progress column reads); the sums of a
+    # unit's group are then added up here, still one query.
     rows = db.session.execute(
-        sa.select(ScoreLine.unit_id, Criterion.parent_id,
+        sa.select(ScoreLine.unit_id, Criterion.parent_id, ScoreLine.state, ScoreLine.level,
                   sa.func.sum(approved), sa.func.sum(sa.func.coalesce(ScoreLine.self_score, 0)),
-                  sa.func.count(ScoreLine.id),
-                  sa.func.sum(sa.case((ScoreLine.state == ScoreState.APPROVED, 1), else_=0)),
-                  sa.func.sum(sa.case((ScoreLine.state.in_([ScoreState.SUBMITTED, ScoreState.APPROVED]), 1), else_=0)))
+                  sa.func.count(ScoreLine.id))
         .join(Criterion, Criterion.id == ScoreLine.criterion_id)
         .where(ScoreLine.campaign_id == campaign.id)
-        .group_by(ScoreLine.unit_id, Criterion.parent_id)).all()
+        .group_by(ScoreLine.unit_id, Criterion.parent_id, ScoreLine.state, ScoreLine.level)).all()
     by_unit: dict[int, dict[int, tuple]] = {}
-    for unit_id, group_id, approved_sum, self_sum, count, approved_count, submitted_count in rows:
-        by_unit.setdefault(unit_id, {})[group_id] = (
-            Decimal(approved_sum or 0), Decimal(self_sum or 0), count, approved_count or 0, submitted_count or 0)
+    at_levels: dict[int, dict[int, Counter]] = {}
+    for unit_id, group_id, state, level, approved_sum, self_sum, count in rows:
+        sums = by_unit.setdefault(unit_id, {}).get(group_id, (ZERO, ZERO, 0, 0, 0))
+        by_unit[unit_id][group_id] = (
+            sums[0] + Decimal(approved_sum or 0), sums[1] + Decimal(self_sum or 0), sums[2] + count,
+            sums[3] + (count if state is ScoreState.APPROVED else 0),
+            sums[4] + (count if state in (ScoreState.SUBMITTED, ScoreState.APPROVED) else 0))
+        at_levels.setdefault(unit_id, {}).setdefault(group_id, Counter())[(state, level)] += count
 
     scored = [g for g in groups if g.kind is CriterionKind.GROUP]
     caps = {g.id: g.max_points for g in groups}
@@ -154,6 +164,11 @@ def compute_standings(campaign: Campaign, as_of: date | None = None) -> Standing
         standing.submitted_items = sum(v[4] for v in items)
         standing.pending_claims = sum(v[4] - v[3] for g, v in sums.items() if g in bonus_groups | deduction_groups)
         standing.classification = campaign.classify(standing.total)
+        for group_id, counts in at_levels.get(unit.id, {}).items():
+            if group_id in scored_ids:
+                standing.scored_lines.update(counts)
+            elif group_id in bonus_groups | deduction_groups:
+                standing.claim_lines.update(counts)
         standings.append(standing)
 
     rank_in_place(standings, campaign.tie_break, "rank", "tied")

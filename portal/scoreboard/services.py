@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from portal.collation import vi_sorted
 from portal.extensions import db
 from portal.models import Campaign, Cluster, FinalResult, RenderedScoreboard, ScoreboardState
+from portal.scoreboard.progress import chain_stages
 from portal.scoreboard.ranking import compute_standings
 
 KEEP_VERSIONS = 5  # rendered tables kept per variant (older ones are deleted as new ones come)
@@ -56,8 +57,10 @@ def _num(value: Decimal) -> str:
 
 def standings_rows(campaign: Campaign) -> list[dict]:
     """Live standings as plain values: what the tables render and what a freeze keeps.
-    An incomplete unit has no classification (``None``) and ``complete`` false."""
+    An incomplete unit has no classification (``None``) and ``complete`` false; in a review chain of
+    several levels ``chain`` says how far its scorecard has come (else None)."""
     standings = compute_standings(campaign)
+    stages = chain_stages(campaign, standings) or {}
     clusters = dict(db.session.execute(sa.select(Cluster.id, Cluster.name)).all())
     return [{
         "unit_id": s.unit.id, "code": s.unit.code, "name": s.unit.name, "short_name": s.unit.short_name,
@@ -70,6 +73,7 @@ def standings_rows(campaign: Campaign) -> list[dict]:
                    for g in s.groups],
         "approved_items": s.approved_items, "submitted_items": s.submitted_items, "total_items": s.total_items,
         "ended": s.ended, "ended_on": s.unit.valid_to.isoformat() if s.ended else None,
+        "chain": stages.get(s.unit.id),
     } for s in standings.units]
 
 
