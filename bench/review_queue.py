@@ -35,10 +35,11 @@ def _line(rng, stage: str) -> tuple[str, int]:
     """A line's (queue state, level) for its unit's stage."""
     if stage == "open":
         return rng.choices(["submitted", "approved", "returned"], weights=[3, 6, 1])[0], 1
-    if stage == "first":  # waiting at the specialists, or passed on to the board (item rows at level 2)
-        return rng.choices([("submitted", 1), ("submitted", 2), ("returned", 1)], weights=[5, 4, 1])[0]
+    # A line passed on to the board waits in its unit's scorecard: its queue row is "in_scorecard".
+    if stage == "first":  # waiting at the specialists, or passed on to the board
+        return rng.choices([("submitted", 1), ("in_scorecard", 2), ("returned", 1)], weights=[5, 4, 1])[0]
     if stage == "scorecard":
-        return "submitted", 2
+        return "in_scorecard", 2
     return "approved", 2
 
 

@@ -400,6 +400,7 @@ QUEUE_STATE_LABELS = {
     "approved": pgettext("item state", "Approved"),
     "accepted": pgettext("item state", "Accepted"),
     "waiting": _l("Waiting for earlier levels"),
+    "in_scorecard": _l("Reviewed with the unit's scorecard"),
     "all": _l("All"),
 }
 

@@ -17,7 +17,7 @@ from portal.parsing import positive_int
 from portal.review import chain
 from portal.review.queue import KINDS
 
-STATES = ["submitted", "returned", "approved", "accepted", "all"]
+STATES = ["submitted", "returned", "approved", "accepted", "all"]  # rows may also be "in_scorecard", "waiting"
 SORTS = {
     "oldest": _l("Waiting longest"),
     "newest": _l("Newest first"),
@@ -93,12 +93,12 @@ def _level_clauses(campaign: Campaign, f: QueueFilters, state: bool) -> list:
     if len(levels) == 1:
         return []
     level = chain.level_at(campaign, f.level or 1)
-    clauses = []
-    if any(other.reviews_scorecards for other in levels):
-        clauses.append(QueueItem.subject_type.in_(("scorecard",) if level.reviews_scorecards else ITEM_KINDS))
     if state and f.state == "submitted":
-        clauses.append(QueueItem.level == level.position)
-    return clauses
+        # What waits at a level is exactly its kinds: a line at a scorecard level is "in_scorecard".
+        return [QueueItem.level == level.position]
+    if any(other.reviews_scorecards for other in levels):
+        return [QueueItem.subject_type.in_(("scorecard",) if level.reviews_scorecards else ITEM_KINDS)]
+    return []
 
 
 def _where(campaign: Campaign, f: QueueFilters, now: datetime, *, state: bool = True, kind: bool = True) -> list:
@@ -219,8 +219,7 @@ def open_count(campaign: Campaign | None, user=None) -> int:
         levels = chain.acting_levels(user, campaign)
         if not levels:
             return 0
-        kinds = {kind for level in levels for kind in (("scorecard",) if level.reviews_scorecards else ITEM_KINDS)}
-        clauses += [QueueItem.level.in_([level.position for level in levels]), QueueItem.subject_type.in_(kinds)]
+        clauses.append(QueueItem.level.in_([level.position for level in levels]))
     return db.session.scalar(sa.select(sa.func.count()).select_from(QueueItem).where(*clauses)) or 0
 
 

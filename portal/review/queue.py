@@ -56,6 +56,21 @@ ADAPTERS: dict[type, tuple[str, Callable]] = {
 KINDS = [kind for kind, _adapter in ADAPTERS.values()]
 
 
+IN_SCORECARD = "in_scorecard"
+
+
+def _queue_state(obj) -> str:
+    """The row's state: the item's own, except for a score line waiting at a scorecard level, which
+    is in no queue of its own there (its unit's scorecard is) — so each level's queue is one range
+    of the (campaign, state, level) index."""
+    if isinstance(obj, ScoreLine) and obj.state.value == "submitted":
+        from portal.review import chain
+
+        if chain.level_at(obj.campaign_id, obj.level).reviews_scorecards:
+            return IN_SCORECARD
+    return obj.state.value
+
+
 def follow(change) -> None:
     """Workflow listener: every transition of a reviewable item updates its queue row."""
     if change.transition and type(change.obj) in ADAPTERS:
@@ -73,7 +88,7 @@ def sync(obj, action: str, user, now: datetime) -> QueueItem:
         db.session.add(item)
     for key, value in fields.items():
         setattr(item, key, value)
-    item.state = obj.state.value
+    item.state = _queue_state(obj)
     item.level = getattr(obj, "level", 1)
     item.gap = (item.approved_score - item.self_score
                 if item.approved_score is not None and item.self_score is not None else Decimal(0))
@@ -86,5 +101,7 @@ def sync(obj, action: str, user, now: datetime) -> QueueItem:
     else:
         item.decided_at = now
         item.decided_by_id = user.id
+        if item.state == "submitted":  # moved to another level of the chain: it waits there from now
+            item.submitted_at = now
     live.bump(live.QUEUE)
     return item

@@ -34,7 +34,9 @@ def fill(campaign, units, template, n: int) -> None:
         for level in (1, 2):
             rows.append({"subject_type": "score_line", "subject_id": 100_000 * level + i, "campaign_id": campaign.id,
                          "unit_id": unit.id, "cluster_id": unit.cluster_id, "task_group_id": template.criterion.parent_id,
-                         "criterion_id": template.criterion_id, "state": "submitted", "level": level,
+                         "criterion_id": template.criterion_id,
+                         # a line waiting at the scorecard level is in its unit's scorecard, not in a queue
+                         "state": "submitted" if level == 1 else "in_scorecard", "level": level,
                          "submitted_at": now - timedelta(minutes=i), "self_score": Decimal(3), "submissions": 1})
         rows.append({"subject_type": "scorecard", "subject_id": cards[i % len(cards)].id + 100_000 * (i // len(cards)), "campaign_id": campaign.id,
                      "unit_id": unit.id, "cluster_id": unit.cluster_id, "state": "submitted", "level": 2,
