@@ -29,6 +29,9 @@ class QueueItem(Base):
         sa.Index("ix_queue_item_open", "campaign_id", "state", "submitted_at", "subject_type"),
         sa.Index("ix_queue_item_level", "campaign_id", "state", "level", "submitted_at", "subject_type"),
         sa.Index("ix_queue_item_facets", "campaign_id", "state", "subject_type", "level"),
+        # A scorecard level's queue (and its counts) reads the scorecards' rows only.
+        sa.Index("ix_queue_item_kind", "campaign_id", "subject_type", "state", "level", "submitted_at"),
+        sa.Index("ix_queue_item_kind_all", "campaign_id", "subject_type", "submitted_at"),
         sa.Index("ix_queue_item_waiting", "campaign_id", "submitted_at"),
         sa.Index("ix_queue_item_unit", "campaign_id", "unit_id", "state", "submitted_at", "subject_type", "level"),
         sa.Index("ix_queue_item_cluster", "campaign_id", "cluster_id", "state", "submitted_at", "subject_type", "level"),
