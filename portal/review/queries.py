@@ -87,17 +87,18 @@ ITEM_KINDS = ("score_line", "registration", "nomination")
 
 
 def _level_clauses(campaign: Campaign, f: QueueFilters, state: bool) -> list:
-    """A level's queue: the kinds its scope reviews (once the chain signs off scorecards), and —
-    for what waits — the items waiting at this level. A chain of one level adds nothing."""
+    """A level's queue: what waits at the level (in a chain of one level every row is at level 1),
+    and — for the other states, once the chain signs off scorecards — the kinds its scope reviews.
+    What waits at a level is exactly its kinds: a line at a scorecard level is "in_scorecard". The
+    level is an equality right after the state in the filters' indexes, so each filter keeps its
+    own index; the kinds are an inequality for an item level, so they never steer the plan there."""
     levels = chain.levels(campaign)
-    if len(levels) == 1:
-        return []
     level = chain.level_at(campaign, f.level or 1)
     if state and f.state == "submitted":
-        # What waits at a level is exactly its kinds: a line at a scorecard level is "in_scorecard".
         return [QueueItem.level == level.position]
     if any(other.reviews_scorecards for other in levels):
-        return [QueueItem.subject_type.in_(("scorecard",) if level.reviews_scorecards else ITEM_KINDS)]
+        return [QueueItem.subject_type == "scorecard" if level.reviews_scorecards
+                else QueueItem.subject_type != "scorecard"]
     return []
 
 
