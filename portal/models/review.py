@@ -27,13 +27,16 @@ class QueueItem(Base):
         sa.UniqueConstraint("subject_type", "subject_id"),
         # Covering indexes: each filter's rows, counts and order come from its index alone.
         sa.Index("ix_queue_item_open", "campaign_id", "state", "submitted_at", "subject_type"),
-        # What waits at a level, in waiting order (the row id after submitted_at settles ties, so the
-        # index gives the page's order and SQLite does not walk ix_queue_item_waiting instead).
-        sa.Index("ix_queue_item_level", "campaign_id", "state", "level", "submitted_at"),
+        sa.Index("ix_queue_item_level", "campaign_id", "state", "level", "submitted_at", "subject_type"),
         sa.Index("ix_queue_item_facets", "campaign_id", "state", "subject_type", "level"),
-        # A scorecard level's queue (and its counts) reads the scorecards' rows only.
-        sa.Index("ix_queue_item_kind", "campaign_id", "subject_type", "state", "level", "submitted_at"),
-        sa.Index("ix_queue_item_kind_all", "campaign_id", "subject_type", "submitted_at"),
+        # A scorecard level's queue and its counts read the scorecards' rows only: partial indexes,
+        # which a query can use only when it names the kind — so they never steer an item level's plan.
+        sa.Index("ix_queue_item_scorecard", "campaign_id", "state", "level", "submitted_at",
+                 sqlite_where=sa.text("subject_type = 'scorecard'"),
+                 postgresql_where=sa.text("subject_type = 'scorecard'")),
+        sa.Index("ix_queue_item_scorecard_all", "campaign_id", "submitted_at",
+                 sqlite_where=sa.text("subject_type = 'scorecard'"),
+                 postgresql_where=sa.text("subject_type = 'scorecard'")),
         sa.Index("ix_queue_item_waiting", "campaign_id", "submitted_at"),
         sa.Index("ix_queue_item_unit", "campaign_id", "unit_id", "state", "level", "submitted_at", "subject_type"),
         sa.Index("ix_queue_item_cluster", "campaign_id", "cluster_id", "state", "level", "submitted_at", "subject_type"),

@@ -94,12 +94,12 @@ def _level_clauses(campaign: Campaign, f: QueueFilters, state: bool) -> list:
     own index; the kinds are an inequality for an item level, so they never steer the plan there."""
     levels = chain.levels(campaign)
     level = chain.level_at(campaign, f.level or 1)
-    if state and f.state == "submitted":
-        return [QueueItem.level == level.position]
-    if any(other.reviews_scorecards for other in levels):
-        return [QueueItem.subject_type == "scorecard" if level.reviews_scorecards
-                else QueueItem.subject_type != "scorecard"]
-    return []
+    clauses = [QueueItem.level == level.position] if state and f.state == "submitted" else []
+    if level.reviews_scorecards:
+        clauses.append(QueueItem.subject_type == "scorecard")  # its partial indexes
+    elif not clauses and any(other.reviews_scorecards for other in levels):
+        clauses.append(QueueItem.subject_type != "scorecard")
+    return clauses
 
 
 def _where(campaign: Campaign, f: QueueFilters, now: datetime, *, state: bool = True, kind: bool = True) -> list:
