@@ -62,7 +62,7 @@ def test_every_reviewed_unit_has_its_own_total_in_every_task_group(runner, app):
     runner.invoke(args=["seed-demo"])
     campaign = db.session.execute(db.select(Campaign)).scalar_one()
     reviewed = [row for row in standings_rows(campaign) if row["complete"]]
-    assert len(reviewed) >= 8
+    assert len(reviewed) >= 7  # three more wait for the board leadership's sign-off
     for position in range(len(reviewed[0]["groups"])):
         totals = [row["groups"][position]["approved"] for row in reviewed]
         assert len(set(totals)) == len(totals), totals
@@ -159,3 +159,73 @@ def test_demo_nominations_in_every_state_each_with_its_own_achievements(runner, 
         text = _pdf_text(os.path.join(app.config["UPLOAD_DIR"], document.stored_name))
         nomination = db.session.get(Nomination, document.nomination_id)
         assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and nomination.award_type.name in " ".join(text.split())
+
+
+def test_the_demo_campaign_has_the_three_level_review_chain(runner, client, app):
+    """Specialists item by item → the board leadership per unit scorecard → the council's chair for
+    the ranking; the reviewed units passed the chain, a few wait for the leadership's sign-off."""
+    from portal.models import (LevelScope, QueueItem, ReviewLevel, ReviewStep, Scorecard, ScorecardState, ScoreLine,
+                               ScoreState)
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    campaign = db.session.execute(db.select(Campaign)).scalar_one()
+    levels = db.session.execute(db.select(ReviewLevel).where(ReviewLevel.campaign_id == campaign.id)
+                                .order_by(ReviewLevel.position)).scalars().all()
+    assert [(level.position, level.name, level.scope) for level in levels] == [
+        (1, "Chuyên viên thẩm định", LevelScope.ITEM), (2, "Lãnh đạo Ban", LevelScope.SCORECARD),
+        (3, "Hội đồng thi đua, khen thưởng", LevelScope.RANKING)]
+    assert [sorted(u.username for u in level.members) for level in levels] == [
+        ["thamdinh", "thamdinh2"], ["lanhdao"], ["hoidong"]]
+    leader = db.session.execute(db.select(User).where(User.username == "lanhdao")).scalar_one()
+    assert leader.role is Role.REVIEWER and leader.check_password(DEMO_PASSWORD)
+
+    # the reviewed units (demo-<code>): every line approved through levels 1 and 2, their scorecard approved
+    officers = db.session.execute(db.select(User).where(User.username.like("demo-%"))).scalars().all()
+    cards = {card.unit_id: card for card in db.session.execute(db.select(Scorecard)).scalars()}
+    reviewed = [o.unit_id for o in officers if cards[o.unit_id].state is ScorecardState.APPROVED]
+    waiting = [o.unit_id for o in officers if cards[o.unit_id].state is ScorecardState.SUBMITTED]
+    assert len(reviewed) >= 7 and len(waiting) == 3 and len(reviewed) + len(waiting) == len(officers)
+    for unit_id in reviewed:
+        lines = db.session.execute(db.select(ScoreLine).where(ScoreLine.unit_id == unit_id)).scalars().all()
+        assert lines and all(line.state is ScoreState.APPROVED and line.level == 2 for line in lines)
+        steps = db.session.execute(db.select(ReviewStep.subject_id, ReviewStep.level).where(
+            ReviewStep.unit_id == unit_id, ReviewStep.subject_type == "score_line",
+            ReviewStep.action.in_(("approve", "adjust")))).all()
+        assert {(line.id, level) for line in lines for level in (1, 2)} <= set(steps)
+        assert db.session.execute(db.select(ReviewStep.level).where(
+            ReviewStep.subject_type == "scorecard", ReviewStep.subject_id == cards[unit_id].id)).scalars().all() == [2]
+    for unit_id in waiting:
+        lines = db.session.execute(db.select(ScoreLine).where(ScoreLine.unit_id == unit_id)).scalars().all()
+        assert all(line.state is ScoreState.SUBMITTED and line.level == 2 for line in lines)
+        assert cards[unit_id].level == 2
+    # one waiting line adjusted by the leadership, with its reason, against the specialist's figure
+    adjusted = db.session.execute(db.select(ReviewStep).where(ReviewStep.level == 2, ReviewStep.action == "adjust")).scalars().all()
+    assert len(adjusted) == 1 and adjusted[0].reason and adjusted[0].previous_score > adjusted[0].score
+    assert adjusted[0].actor_id == leader.id
+
+    # the queue rows follow: the waiting scorecards at level 2, the reviewed units' lines decided
+    rows = db.session.execute(db.select(QueueItem.subject_id).where(
+        QueueItem.subject_type == "scorecard", QueueItem.state == "submitted", QueueItem.level == 2)).scalars().all()
+    assert sorted(rows) == sorted(cards[unit_id].id for unit_id in waiting)
+    assert not db.session.execute(db.select(QueueItem.id).where(
+        QueueItem.unit_id.in_(reviewed), QueueItem.state == "submitted")).first()
+    # the lived-in units keep items waiting at level 1, and some that passed it wait at level 2
+    bienhoa = db.session.execute(db.select(Unit).where(Unit.code == "BH")).scalar_one()
+    waiting_levels = set(db.session.execute(db.select(ScoreLine.level).where(
+        ScoreLine.unit_id == bienhoa.id, ScoreLine.state == ScoreState.SUBMITTED)).scalars())
+    assert waiting_levels == {1, 2}
+
+    # the leadership's queue shows the waiting scorecards; the specialist's first level does not
+    client.post("/login", data={"username": "lanhdao", "password": DEMO_PASSWORD})
+    page = client.get("/review/?level=2").get_data(as_text=True)
+    for unit_id in waiting:
+        assert db.session.get(Unit, unit_id).short_name in page
+    assert client.get(f"/review/items/scorecard/{cards[waiting[0]].id}").status_code == 200
+
+
+def test_the_demo_final_result_is_not_approved(runner, app):
+    from portal.models import FinalResult
+
+    runner.invoke(args=["seed-demo"])
+    assert db.session.execute(db.select(FinalResult)).first() is None

@@ -14,7 +14,9 @@ from portal.demo.documents import Letterheads
 from portal.demo.nominations import seed_nominations
 from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspaces
 from portal.extensions import db
-from portal.models import Campaign, CampaignState, Classification, PastClassification, Role, Unit, User
+from portal.models import (Campaign, CampaignState, Classification, LevelScope, PastClassification, ReviewLevel, Role,
+                           Unit, User)
+from portal.review import chain
 from portal.reference.importer import parse_directory, write_reference
 
 DATA_2025 = Path(__file__).resolve().parent.parent / "reference" / "data" / "2025"
@@ -38,6 +40,7 @@ DEMO_ACCOUNTS = [
     ("admin", "Nguyễn Văn Quản", Role.ADMIN, None),
     ("thamdinh", "Trần Thị Thẩm", Role.REVIEWER, None),
     ("thamdinh2", "Lê Minh Định", Role.REVIEWER, None),
+    ("lanhdao", "Hoàng Văn Lãnh", Role.REVIEWER, None),
     ("hoidong", "Phạm Văn Hội", Role.COUNCIL, None),
     ("hoidong2", "Võ Thị Đồng", Role.COUNCIL, None),
     ("hoidong3", "Đặng Quốc Khánh", Role.COUNCIL, None),
@@ -47,6 +50,28 @@ DEMO_ACCOUNTS = [
     ("xuanloc", "Huỳnh Văn Lộc", Role.UNIT_OFFICER, "XL"),
     ("congan", "Đỗ Minh Công", Role.UNIT_OFFICER, "DU-CA"),
 ]
+
+
+# The demo campaign's review chain, as the 2025 scoring system has it: (level name, scope, members).
+# The specialists review item by item, the board's leadership signs off each unit's scorecard, and the
+# council (its chair) approves the whole ranking.
+DEMO_CHAIN = [
+    ("Chuyên viên thẩm định", LevelScope.ITEM, ("thamdinh", "thamdinh2")),
+    ("Lãnh đạo Ban", LevelScope.SCORECARD, ("lanhdao",)),
+    ("Hội đồng thi đua, khen thưởng", LevelScope.RANKING, ("hoidong",)),
+]
+
+
+def seed_review_chain(campaign: Campaign) -> None:
+    """The demo campaign's three review levels (left as they are when the campaign already has a chain)."""
+    if db.session.execute(db.select(ReviewLevel.id).where(ReviewLevel.campaign_id == campaign.id)).first():
+        return
+    users = {user.username: user for user in db.session.execute(db.select(User)).scalars()}
+    for position, (name, scope, members) in enumerate(DEMO_CHAIN, start=1):
+        db.session.add(ReviewLevel(campaign_id=campaign.id, position=position, name=name, scope=scope,
+                                   members=[users[username] for username in members if username in users]))
+    db.session.flush()
+    chain.forget(campaign.id)
 
 
 def database_is_empty() -> bool:
@@ -75,6 +100,7 @@ def seed_demo(today: date | None = None) -> Campaign:
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
         if username not in existing:
             create_user(username, full_name, role, DEMO_PASSWORD, unit_code)
+    seed_review_chain(campaign)
     db.session.commit()
     letterheads = Letterheads(db.session.execute(db.select(Unit)).scalars().all(), campaign)
     seed_workspaces(campaign, today, letterheads)

@@ -30,6 +30,7 @@ from portal.models import (
 )
 from portal.accounts.services import create_user
 from portal.uploads import FileStore
+from portal.review import chain
 from portal.review import services as review
 from portal.workspace.services import build_scorecard, ensure_workspace, submission_snapshot
 
@@ -71,6 +72,29 @@ DEMO_PASSWORD = "thidua2025"  # the README's demo password, for the extra office
 STRENGTHS = [0.96, 0.93, 0.91, 0.87, 0.84, 0.81, 0.78, 0.75, 0.72, 0.66, 0.6]
 
 
+def _waiting(strengths: list[float]) -> set[int]:
+    """Which reviewed units (by index) have passed the specialists but wait for the board leadership's
+    sign-off (their scorecards in the second level's queue), so the ranking is not yet complete: the
+    second strongest, a middle one and the weakest, so the signed-off ones keep a real spread."""
+    ranked = sorted(range(len(strengths)), key=lambda index: -strengths[index])
+    return {ranked[1], ranked[len(ranked) // 2], ranked[-1]} if len(ranked) >= 6 else set()
+# The board leadership's adjustment of one line of the first waiting unit, shown against the
+# specialist's figure.
+LEADER_REASON = "Kết quả chưa đạt chỉ tiêu đăng ký; điều chỉnh theo báo cáo tổng kết của đơn vị."
+
+
+def _first_reviewer() -> User:
+    """The demo's specialist (a member of the first review level; the first reviewer otherwise)."""
+    return (db.session.execute(db.select(User).where(User.username == "thamdinh")).scalar_one_or_none()
+            or db.session.execute(db.select(User).where(User.role == Role.REVIEWER).order_by(User.id)).scalars().first())
+
+
+def _member(level: chain.Level, fallback: User) -> User:
+    if level.member_ids:
+        return db.session.execute(db.select(User).where(User.id.in_(level.member_ids)).order_by(User.id)).scalars().first()
+    return fallback
+
+
 def _quarter(value: Decimal) -> Decimal:
     return (value * 4).to_integral_value() / 4
 
@@ -109,12 +133,14 @@ def _scores_for(rows, strength: float, rng: random.Random, taken: dict) -> dict:
 def seed_scored_units(campaign: Campaign, today: date, letterheads: Letterheads) -> None:
     """Every other ranked unit gets a reviewed scorecard, so the demo scoreboard is full; no two of them
     have the same total in any task group."""
-    reviewer = db.session.execute(db.select(User).where(User.role == Role.REVIEWER).order_by(User.id)).scalars().first()
+    reviewer = _first_reviewer()
     units = db.session.execute(db.select(Unit).where(Unit.cluster_id.is_not(None), Unit.code.not_in(list(PLANS)))
                                .order_by(Unit.code)).scalars().all()
     strengths = STRENGTHS[:]
     random.Random(campaign.year).shuffle(strengths)
     taken: dict = {}
+    waiting = _waiting([strengths[index % len(strengths)] for index in range(len(units))])
+    adjusted = False
     for index, unit in enumerate(units):
         officer = db.session.execute(db.select(User).where(User.unit_id == unit.id)).scalars().first()
         actor = officer or create_user(f"demo-{unit.code.lower()}", f"Cán bộ {unit.short_name}", Role.UNIT_OFFICER,
@@ -125,23 +151,57 @@ def seed_scored_units(campaign: Campaign, today: date, letterheads: Letterheads)
         if any(row.line.state is not ScoreState.DRAFT for row in card.rows):
             continue  # already seeded
         issuer = letterheads.issuer(unit)
-        scores = _scores_for(card.rows, strengths[index % len(strengths)], rng, taken)
-        for row in card.rows:
-            line, criterion = row.line, row.criterion
-            line.self_score = scores[criterion.id]
-            line.explanation = _explanation(criterion, rng) if line.self_score else ""
-            if line.self_score and criterion.evidence_required:
-                kind, name = rng.choice(DOCUMENT_KINDS)
-                db.session.add(Evidence(campaign_id=campaign.id, unit_id=unit.id, criterion_id=criterion.id,
-                                        doc_number=f"{letterheads.numbers.next(issuer)}-{kind}/{issuer.symbol}",
-                                        doc_date=_in_year(today - timedelta(days=rng.randint(20, 200)), campaign.year),
-                                        doc_issuer=issuer.organ, title=f"{name} về {_lower_first(criterion.title)}"[:200],
-                                        uploaded_by_id=actor.id))
-            db.session.flush()
-            line.submitted_at = utcnow() - timedelta(days=20)
-            workflow.apply(line, "submit", actor, after=submission_snapshot(line), now=line.submitted_at)
-            review.approve_score(line, reviewer)
+        strength = strengths[index % len(strengths)]
+        scores = _scores_for(card.rows, strength, rng, taken)
+        with chain.scorecard_sync_held():  # the unit's scorecard is settled once, when every line has passed
+            for row in card.rows:
+                line, criterion = row.line, row.criterion
+                line.self_score = scores[criterion.id]
+                line.explanation = _explanation(criterion, rng) if line.self_score else ""
+                if line.self_score and criterion.evidence_required:
+                    kind, name = rng.choice(DOCUMENT_KINDS)
+                    db.session.add(Evidence(campaign_id=campaign.id, unit_id=unit.id, criterion_id=criterion.id,
+                                            doc_number=f"{letterheads.numbers.next(issuer)}-{kind}/{issuer.symbol}",
+                                            doc_date=_in_year(today - timedelta(days=rng.randint(20, 200)), campaign.year),
+                                            doc_issuer=issuer.organ, title=f"{name} về {_lower_first(criterion.title)}"[:200],
+                                            uploaded_by_id=actor.id))
+                db.session.flush()
+                line.submitted_at = utcnow() - timedelta(days=20)
+                workflow.apply(line, "submit", actor, after=submission_snapshot(line), now=line.submitted_at)
+                review.approve_score(line, reviewer)
+        chain.sync_scorecard(campaign.id, unit.id, reviewer, utcnow())
+        if index in waiting:
+            if not adjusted:
+                adjusted = _leader_adjusts(campaign, unit, card.rows, reviewer)
+        else:
+            _sign_off(campaign, unit, reviewer)
     db.session.commit()
+
+
+def _sign_off(campaign: Campaign, unit: Unit, fallback: User) -> None:
+    """The unit's scorecard signed off at each scorecard level it reaches, up to the official total."""
+    scorecard = chain.scorecard_for(campaign.id, unit.id)
+    while scorecard is not None and scorecard.state.value == "submitted":
+        level = chain.level_at(campaign, scorecard.level)
+        if not level.reviews_scorecards:
+            return
+        review.sign_off_scorecard(scorecard, _member(level, fallback))
+        if (scorecard.state.value, scorecard.level) == ("submitted", level.position):
+            return  # nothing moved (cannot happen; no endless loop if it did)
+
+
+def _leader_adjusts(campaign: Campaign, unit: Unit, rows, fallback: User) -> bool:
+    """One line of a scorecard waiting at a scorecard level lowered by that level, with a reason."""
+    scorecard = chain.scorecard_for(campaign.id, unit.id)
+    if scorecard is None or scorecard.state.value != "submitted":
+        return False
+    level = chain.level_at(campaign, scorecard.level)
+    line = next((row.line for row in rows if row.criterion.kind is CriterionKind.ITEM
+                 and row.line.approved_score is not None and row.line.approved_score >= 1), None)
+    if not level.reviews_scorecards or line is None:
+        return False
+    review.adjust_score(line, _member(level, fallback), format(line.approved_score - Decimal("0.5"), "f"), LEADER_REASON)
+    return True
 
 
 EXPLANATIONS = [
@@ -165,7 +225,7 @@ def _in_year(day: date, year: int) -> date:
 
 
 def seed_workspaces(campaign: Campaign, today: date, letterheads: Letterheads) -> None:
-    reviewer = db.session.execute(db.select(User).where(User.role == Role.REVIEWER).order_by(User.id)).scalars().first()
+    reviewer = _first_reviewer()
     store = FileStore(current_app.config["UPLOAD_DIR"])
     for code, plan in PLANS.items():
         unit = db.session.execute(db.select(Unit).where(Unit.code == code)).scalar_one_or_none()

@@ -374,7 +374,9 @@ class GroupRow:
 
     @property
     def approved_total(self) -> Decimal:
-        return min(sum((r.line.approved_score or 0 for r in self.rows), Decimal(0)), self.criterion.max_points)
+        """Only approved lines: in a chain of several levels an earlier level's figure is not yet approved."""
+        return min(sum((r.line.approved_score or 0 for r in self.rows if r.line.state is ScoreState.APPROVED),
+                       Decimal(0)), self.criterion.max_points)
 
     def count(self, *states: ScoreState) -> int:
         return sum(1 for r in self.rows if r.line.state in states)

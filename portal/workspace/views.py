@@ -20,6 +20,7 @@ from portal.evidence.views import file_store, get_evidence_or_404
 from portal.extensions import db
 from portal.formatting import fmt_points
 from portal.models import AuditEvent, Commitment, ScoreLine, Role
+from portal.review import chain
 from portal.comments.services import add_comment, comments_for
 from portal.comments.views import comments_response
 from portal.uploads import UploadRejected
@@ -184,6 +185,8 @@ def _item_context(line: ScoreLine, **extra):
         "document_form": DocumentForm(formdata=None), "upload_form": UploadForm(formdata=None),
         "max_file_mb": current_app.config["MAX_FILE_SIZE"] // (1024 * 1024),
         "comments": comments_for(line),
+        # each review level's decision (who, when, figure, reason), in a chain of several levels
+        "steps": chain.steps_for(line) if chain.is_multilevel(campaign) else [],
     }
     context.update(extra)
     return context

@@ -27,3 +27,22 @@ def open_admin(page, area: str) -> None:
     """An administration page the way an administrator reaches it: Quản trị, then the area's card."""
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Quản trị").click()
     page.locator("#admin-areas").get_by_role("link", name=area, exact=True).click()
+
+
+def person_page(browser, base_url: str):
+    """A browser context of its own (one person at their screen) and its page; the page's script
+    errors are kept in ``page.errors`` and confirmation dialogs are accepted."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    return ctx, page
+
+
+def submit_score(page, line_id: int, score: str, explanation: str) -> None:
+    """The officer scores a line on its own page and submits it for review."""
+    page.goto(f"/unit/score-lines/{line_id}")
+    page.locator(f"#score-{line_id}-self_score").fill(score)
+    page.locator(f"#score-{line_id}-explanation").fill(explanation)
+    page.get_by_role("button", name="Gửi thẩm định").click()
