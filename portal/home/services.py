@@ -33,12 +33,28 @@ def _ranked_units_by_cluster() -> list[tuple[Cluster, int]]:
     ).all(), cluster=lambda row: row[0])
 
 
+def _my_levels(user: User, campaign: Campaign) -> list[tuple]:
+    """In a review chain of several levels: the levels the reviewer acts at, each with what waits there."""
+    from portal.models import QueueItem
+    from portal.review import chain
+
+    if not chain.is_multilevel(campaign):
+        return []
+    levels = chain.acting_levels(user, campaign)
+    waiting = dict(db.session.execute(
+        db.select(QueueItem.level, func.count()).where(
+            QueueItem.campaign_id == campaign.id, QueueItem.state == "submitted",
+            QueueItem.level.in_([level.position for level in levels])).group_by(QueueItem.level)).all()) if levels else {}
+    return [(level, waiting.get(level.position, 0)) for level in levels]
+
+
 def role_overview(user: User, campaign: Campaign | None) -> dict:
     if campaign is None:
         return {}
     overview: dict = {"criteria": _criteria_summary(campaign)}
     if user.role in (Role.REVIEWER, Role.ADMIN):
         overview["clusters"] = _ranked_units_by_cluster()
+        overview["my_levels"] = _my_levels(user, campaign)
     if user.role in (Role.COUNCIL, Role.ADMIN):
         overview["award_types"] = db.session.execute(
             db.select(AwardType).where(AwardType.campaign_id == campaign.id).order_by(AwardType.position)

@@ -249,6 +249,11 @@ def sync_scorecard(campaign_id: int, unit_id: int, user, now: datetime) -> Score
     scorecard.state, scorecard.level = state, position
     if arriving:
         scorecard.submitted_at = now
+        from portal.audit.services import append
+
+        append("arrive", "scorecard", scorecard.id, user, unit_id=unit_id,
+               from_state=was[0].value if was[0] else None, to_state=state.value,
+               after={"level": level_at(campaign_id, position).name}, at=now)
     queue.sync(scorecard, "submit" if arriving else "wait", user, now)
     if arriving:
         from portal.notifications.services import notify_level
