@@ -44,9 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _wire_listeners() -> None:
     """What follows a workflow change: the queue's row, the unit's scorecard and the scoreboard's change counter; what follows
     a campaign's opening: every unit with an officer gets its workspace."""
-    from portal import live, workflow
+    from portal import chain, live, workflow
     from portal.campaign import services as campaigns
-    from portal.review import chain, queue
+    from portal.review import queue
     from portal.workspace.services import prepare_officers_workspaces
 
     workflow.on_change(queue.follow)

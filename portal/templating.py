@@ -77,7 +77,7 @@ def nav_badges() -> dict:
 
 def waiting_level_name(obj) -> str | None:
     """"đang ở cấp …": the review level a submitted item waits at, in a chain of several levels."""
-    from portal.review import chain
+    from portal import chain
 
     if getattr(obj, "state", None) is None or obj.state.value != "submitted" or not chain.is_multilevel(obj.campaign_id):
         return None

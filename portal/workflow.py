@@ -141,6 +141,11 @@ def on_change(listener: Callable[[Change], None]) -> Callable[[Change], None]:
     return listener
 
 
+def announce(change: Change) -> None:
+    """Tell the listeners of a change made outside :func:`apply` (a scorecard following its lines)."""
+    _announce(change)
+
+
 def _announce(change: Change) -> None:
     with db.session.no_autoflush:
         for listener in _listeners:

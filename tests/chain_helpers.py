@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Criterion, CriterionKind, LevelScope, ReviewLevel, Role, ScoreLine
-from portal.review import chain
+from portal import chain
 from tests import factories
 from tests.helpers import submit
 

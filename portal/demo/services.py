@@ -16,7 +16,7 @@ from portal.demo.workspace import DEMO_PASSWORD, seed_scored_units, seed_workspa
 from portal.extensions import db
 from portal.models import (Campaign, CampaignState, Classification, LevelScope, PastClassification, ReviewLevel, Role,
                            Unit, User)
-from portal.review import chain
+from portal import chain
 from portal.reference.importer import parse_directory, write_reference
 
 DATA_2025 = Path(__file__).resolve().parent.parent / "reference" / "data" / "2025"

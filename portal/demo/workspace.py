@@ -30,7 +30,7 @@ from portal.models import (
 )
 from portal.accounts.services import create_user
 from portal.uploads import FileStore
-from portal.review import chain
+from portal import chain
 from portal.review import services as review
 from portal.workspace.services import build_scorecard, ensure_workspace, submission_snapshot
 

@@ -36,7 +36,7 @@ def _ranked_units_by_cluster() -> list[tuple[Cluster, int]]:
 def _my_levels(user: User, campaign: Campaign) -> list[tuple]:
     """In a review chain of several levels: the levels the reviewer acts at, each with what waits there."""
     from portal.models import QueueItem
-    from portal.review import chain
+    from portal import chain
 
     if not chain.is_multilevel(campaign):
         return []

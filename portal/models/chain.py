@@ -56,7 +56,7 @@ class ScorecardState(enum.Enum):
 
 class Scorecard(Base):
     """A unit's score lines of a campaign as a whole, for the levels that sign off a scorecard.
-    Its state follows its lines (:func:`portal.review.chain.sync_scorecard`); ``version`` catches
+    Its state follows its lines (:func:`portal.chain.sync_scorecard`); ``version`` catches
     two people signing off the same scorecard."""
 
     __tablename__ = "scorecard"

@@ -47,7 +47,7 @@ from portal.models import (
 )
 from portal.notifications.services import digest_line, reminder_headline, reminder_lines
 from portal.reminders import mail
-from portal.review import chain
+from portal import chain
 from portal.review.queries import overdue_limit
 from portal.workspace.services import LEAF_KINDS, needs_evidence
 

@@ -14,7 +14,7 @@ from portal.collation import vi_key, vi_sorted
 from portal.extensions import db
 from portal.models import Campaign, Criterion, Evidence, QueueItem, Unit, utcnow
 from portal.parsing import positive_int
-from portal.review import chain
+from portal import chain
 from portal.review.queue import KINDS
 
 STATES = ["submitted", "returned", "approved", "accepted", "all"]  # rows may also be "in_scorecard", "waiting"

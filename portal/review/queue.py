@@ -64,7 +64,7 @@ def _queue_state(obj) -> str:
     is in no queue of its own there (its unit's scorecard is) — so each level's queue is one range
     of the (campaign, state, level) index."""
     if isinstance(obj, ScoreLine) and obj.state.value == "submitted":
-        from portal.review import chain
+        from portal import chain
 
         if chain.level_at(obj.campaign_id, obj.level).reviews_scorecards:
             return IN_SCORECARD

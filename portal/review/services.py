@@ -15,7 +15,8 @@ from portal.models import (Campaign, CampaignState, Comment, Registration, Regis
                            ScoreLine, ScoreState, User, utcnow)
 from portal.comments.services import required_text
 from portal.notifications.services import notify_about, notify_level, notify_unit
-from portal.review import chain, queue
+from portal import chain
+from portal.review import queue
 from portal.workflow import Conflict, WorkflowError, ensure_campaign_open_for_changes
 from portal.scoring import parse_score
 

@@ -24,7 +24,8 @@ from portal.models import (AuditEvent, Campaign, Cluster, Commitment, Criterion,
                            ScoreLine, ScoreState, Unit)
 from portal.nominations import eligibility
 from portal.nominations.services import forward as forward_nomination
-from portal.review import chain, queries, services
+from portal import chain
+from portal.review import queries, services
 from portal.review.diff import submission_diff
 from portal.workflow import allowed_actions, is_earlier_year, parse_version, subject_type
 

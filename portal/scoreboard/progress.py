@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portal.models import LevelScope, ScoreState
-from portal.review import chain
+from portal import chain
 
 ITEMS, SCORECARD, DONE = "items", "scorecard", "done"
 

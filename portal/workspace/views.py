@@ -20,7 +20,7 @@ from portal.evidence.views import file_store, get_evidence_or_404
 from portal.extensions import db
 from portal.formatting import fmt_points
 from portal.models import AuditEvent, Commitment, ScoreLine, Role
-from portal.review import chain
+from portal import chain
 from portal.comments.services import add_comment, comments_for
 from portal.comments.views import comments_response
 from portal.uploads import UploadRejected

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import CriterionKind, LevelScope, ReviewLevel, Role, ScorecardState, ScoreState, Unit
-from portal.review import chain
+from portal import chain
 from portal.review import services as review
 from portal.scoreboard.ranking import compute_standings
 from portal.workspace.services import ensure_workspace

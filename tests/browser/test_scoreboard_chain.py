@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Role
-from portal.review import chain
+from portal import chain
 from portal.review import services as review
 from portal.workspace.services import ensure_workspace
 from tests import factories

@@ -27,7 +27,8 @@ from portal.models import (
     ScoreState,
 )
 from portal.audit.wording import event_sentence
-from portal.review import chain, services
+from portal import chain
+from portal.review import services
 from portal.review.queries import QueueFilters, open_count, queue_page
 from portal.scoreboard.ranking import compute_standings
 from portal.workflow import Conflict, WorkflowError

@@ -13,7 +13,7 @@ from portal import live
 from portal.ceremony import services as ceremony
 from portal.extensions import db
 from portal.models import Role
-from portal.review import chain
+from portal import chain
 from portal.review import services as review
 from portal.scoreboard.ranking import compute_standings
 from portal.scoreboard.services import read_state, standings_rows

@@ -5,7 +5,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import LevelScope, ReviewLevel, ReviewStep, Role, ScoreState
-from portal.review import chain
+from portal import chain
 from portal.review import services as review
 from tests import factories
 from tests.helpers import fresh, line_of, submit

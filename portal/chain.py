@@ -230,8 +230,6 @@ def sync_scorecard(campaign_id: int, unit_id: int, user, now: datetime) -> Score
     """Bring the unit's scorecard in step with its lines (campaigns with a scorecard level only)."""
     if not any(level.scope is LevelScope.SCORECARD for level in levels(campaign_id)):
         return None
-    from portal.review import queue
-
     state, position = scorecard_position(campaign_id, unit_lines(campaign_id, unit_id))
     scorecard = scorecard_for(campaign_id, unit_id)
     if scorecard is None:
@@ -254,7 +252,8 @@ def sync_scorecard(campaign_id: int, unit_id: int, user, now: datetime) -> Score
         append("arrive", "scorecard", scorecard.id, user, unit_id=unit_id,
                from_state=was[0].value if was[0] else None, to_state=state.value,
                after={"level": level_at(campaign_id, position).name}, at=now)
-    queue.sync(scorecard, "submit" if arriving else "wait", user, now)
+    # Its queue row follows through the workflow's listeners (this module sits below the queue).
+    workflow.announce(workflow.Change(scorecard, "submit" if arriving else "wait", user, now, transition=True))
     if arriving:
         from portal.notifications.services import notify_level
 
