@@ -34,6 +34,7 @@ class DefaultConfig:
     REDIS_URL = None
     TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     LOGIN_MAX_ATTEMPTS = 5
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's method string; the tests use a cheap one
     LOGIN_LOCKOUT_SECONDS = 15 * 60
     MAX_FILE_SIZE = 20 * 1024 * 1024
     REFERENCE_MAX_FILE_SIZE = 5 * 1024 * 1024  # each reference file uploaded for import (CSV or XLSX)

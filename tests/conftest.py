@@ -9,8 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import psycopg
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
 
 from portal import create_app
 from portal.db_setup import rebuild_schema
@@ -22,20 +27,76 @@ from tests import factories
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _database_url(tmp_root: Path) -> str:
-    url = os.environ.get("DATABASE_URL")
-    return url if url else f"sqlite:///{tmp_root / 'test.sqlite3'}"
+class _SharedBytecodeCache(BytecodeCache):
+    """Templates compiled once per test process instead of once per test's app; a bucket is
+    keyed by the template's name and checked against its source, so an edit is always seen."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+class _SharedBuilderRule(Rule):
+    """Werkzeug compiles two URL builders (Python code) for every rule of every app: a hundred
+    milliseconds per app, and each test makes its own app. The builder depends only on the rule's
+    parsed parts and defaults (it reaches the converters through the rule it is bound to), so the
+    test process compiles each one once."""
+
+    _builders: dict[tuple, object] = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        key = (self.rule, repr(self._trace), repr(sorted((self.defaults or {}).items())), append_unknown)
+        builder = self._builders.get(key)
+        if builder is None:
+            builder = self._builders[key] = super()._compile_builder(append_unknown)
+        return builder
+
+
+Flask.url_rule_class = _SharedBuilderRule
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _SharedBytecodeCache()}
+
+
+def _on_server(url: str, statement: str) -> None:
+    """One statement on the PostgreSQL server of ``url``, from that URL's own database."""
+    parsed = make_url(url)
+    with psycopg.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username,
+                         password=parsed.password, dbname=parsed.database, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, named after the one
+    DATABASE_URL gives (``portal_ci_123`` → ``portal_ci_123_gw0``), created empty on the same server."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _on_server(url, f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """Build the schema once with `flask db upgrade` on an emptied database."""
-    url = _database_url(tmp_path_factory.mktemp("db"))
+    """Build the schema once with `flask db upgrade` on an emptied database: a file per run on
+    SQLite; DATABASE_URL's database on PostgreSQL, or one beside it per xdist worker."""
+    given = os.environ.get("DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not given:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        url = _worker_database(given, worker) if worker else given
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
     with app.app_context():
         rebuild_schema()
         db.engine.dispose()
-    return app.config["SQLALCHEMY_DATABASE_URI"]
+    yield app.config["SQLALCHEMY_DATABASE_URI"]
+    if given and worker:
+        _on_server(given, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 class PortalTestClient(FlaskClient):
@@ -52,6 +113,7 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the real default (scrypt): tests/accounts/test_cli.py
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "REDIS_URL": None,

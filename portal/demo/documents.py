@@ -78,9 +78,21 @@ def render_pdf(doc: Document) -> bytes:
     return render_pdfs([doc])[0]
 
 
+_rendered: dict[str, list[bytes]] = {}
+
+
 def render_pdfs(docs: list[Document]) -> list[bytes]:
     """One PDF per document. They are drawn as the pages of one PDF and then split, so the fonts
-    are read and subset once for all of them (several times faster than one PDF at a time)."""
+    are read and subset once for all of them (several times faster than one PDF at a time).
+    The same documents drawn again in one process (the demo seeded again, as the tests do) are the
+    same bytes, kept from the first time."""
+    key = repr(docs)
+    if key not in _rendered:
+        _rendered[key] = _render_pdfs(docs)
+    return list(_rendered[key])
+
+
+def _render_pdfs(docs: list[Document]) -> list[bytes]:
     pdf = _Page()
     for doc in docs:
         _draw(pdf, doc)

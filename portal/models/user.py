@@ -5,6 +5,7 @@ import enum
 from typing import Optional
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -51,7 +52,7 @@ class User(UserMixin, TimestampMixin, Base):
 
     def set_password(self, password: str) -> None:
         """Callers end the account's sessions too (``portal.auth.sessions.end_all``)."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,5 +1,6 @@
 import pytest
 
+from portal.config import DefaultConfig
 from portal.extensions import db
 from portal.models import Role, User
 from tests import factories
@@ -10,6 +11,7 @@ def get_user(username):
 
 
 def test_create_officer_with_password_from_stdin(runner, app):
+    app.config["PASSWORD_HASH_METHOD"] = DefaultConfig.PASSWORD_HASH_METHOD  # the product's default, not the suite's cheap one
     unit = factories.gen_unit(code="BH")
     db.session.commit()
     result = runner.invoke(args=["users", "create", "bienhoa2", "--full-name", "Lê Thị Hoa",
