@@ -7,6 +7,7 @@ empty tables.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -81,7 +82,7 @@ def _worker_database(url: str, worker: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory) -> Iterator[str]:
     """Build the schema once with `flask db upgrade` on an emptied database: a file per run on
     SQLite; DATABASE_URL's database on PostgreSQL, or one beside it per xdist worker."""
     given = os.environ.get("DATABASE_URL")
